@@ -1,0 +1,6 @@
+namespace PSBpf.Engine.Btf;
+
+/// <summary>One enumerator: name and value (ENUM64 values beyond long range are stored as their two's-complement bit pattern).</summary>
+/// <param name="Name">Enumerator name.</param>
+/// <param name="Value">Value.</param>
+public readonly record struct BtfEnumValue(string Name, long Value);

@@ -1,0 +1,6 @@
+namespace PSBpf.Engine.Btf;
+
+/// <summary>A FUNC_PROTO parameter.</summary>
+/// <param name="Name">Parameter name (may be empty).</param>
+/// <param name="TypeId">Parameter type id (0 with an empty name marks varargs).</param>
+public readonly record struct BtfParameter(string Name, uint TypeId);

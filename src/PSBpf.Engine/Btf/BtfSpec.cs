@@ -1,0 +1,524 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace PSBpf.Engine.Btf;
+
+/// <summary>
+/// Parsed BTF: the object's own .BTF, the kernel's vmlinux BTF, or a module's split BTF over vmlinux.
+/// The constructor walks the type section once to index type offsets and validate record bounds;
+/// types are materialised on first access, so a 5 MB kernel BTF costs one pass and only the types used.
+/// </summary>
+public sealed class BtfSpec
+{
+    /// <summary>BTF_MAGIC.</summary>
+    public const ushort Magic = 0xeB9F;
+    private const int HeaderMinSize = 24;
+    private const int MaxResolveDepth = 32;
+
+    private readonly ReadOnlyMemory<byte> _types;
+    private readonly ReadOnlyMemory<byte> _strings;
+    private readonly int[] _offsets;
+    private readonly BtfType?[] _cache;
+    private readonly BtfSpec? _base;
+    private readonly uint _firstId;
+    private readonly uint _firstString;
+    private readonly string? _source;
+    private Dictionary<string, uint[]>? _nameIndex;
+
+    private BtfSpec(string? source, ReadOnlyMemory<byte> types, ReadOnlyMemory<byte> strings, bool bigEndian, BtfSpec? baseBtf)
+    {
+        _source = source;
+        _types = types;
+        _strings = strings;
+        IsBigEndian = bigEndian;
+        _base = baseBtf;
+        _firstId = baseBtf is null ? 1u : (uint)baseBtf.Count;
+        _firstString = baseBtf is null ? 0u : baseBtf.StringsLength;
+        _offsets = IndexTypes();
+        _cache = new BtfType?[_offsets.Length];
+        Void = baseBtf?.Void ?? new BtfVoid(this);
+    }
+
+    /// <summary>Where the BTF came from (file path or object name), for messages.</summary>
+    public string? Source => _source;
+    /// <summary>True when the blob was big-endian.</summary>
+    public bool IsBigEndian { get; }
+    /// <summary>The base BTF of split (module) BTF, else null.</summary>
+    public BtfSpec? Base => _base;
+    /// <summary>Number of type ids, including void and (for split BTF) the base types.</summary>
+    public int Count => (int)_firstId + _offsets.Length;
+    /// <summary>First type id defined by this BTF itself (1, or the base's count for split BTF).</summary>
+    public uint FirstTypeId => _firstId;
+    /// <summary>The void type.</summary>
+    public BtfVoid Void { get; }
+    /// <summary>Total string section length including the base's (string offsets of split BTF start after the base's).</summary>
+    public uint StringsLength => _firstString + (uint)_strings.Length;
+
+    /// <summary>All types with id ≥ <see cref="FirstTypeId"/> (materialises every one).</summary>
+    public IEnumerable<BtfType> Types
+    {
+        get
+        {
+            for (uint id = _firstId; id < Count; id++)
+            {
+                yield return this[id];
+            }
+        }
+    }
+
+    /// <summary>The type with this id (0 is void); ids below <see cref="FirstTypeId"/> come from the base.</summary>
+    public BtfType this[uint id]
+    {
+        get
+        {
+            if (id == 0)
+            {
+                return Void;
+            }
+
+            if (id < _firstId)
+            {
+                return _base![id];
+            }
+
+            ulong index = (ulong)id - _firstId;
+            if (index >= (ulong)_offsets.Length)
+            {
+                throw Error(null, $"type id {id} does not exist (BTF has {Count} types)");
+            }
+
+            var cached = Volatile.Read(ref _cache[index]);
+            if (cached is not null)
+            {
+                return cached;
+            }
+
+            var made = Materialize(id, _offsets[index]);
+            return Interlocked.CompareExchange(ref _cache[index], made, null) ?? made;
+        }
+    }
+
+    /// <summary>Parses raw BTF (the contents of a .BTF section or /sys/kernel/btf/*).</summary>
+    public static BtfSpec Parse(ReadOnlyMemory<byte> data, string? source = null, BtfSpec? baseBtf = null)
+    {
+        var span = data.Span;
+        if (span.Length < HeaderMinSize)
+        {
+            throw new BpfFormatException(source, ".BTF", 0, $"truncated BTF header: {span.Length} bytes, need {HeaderMinSize}");
+        }
+
+        bool big;
+        if (BinaryPrimitives.ReadUInt16LittleEndian(span) == Magic) big = false;
+        else if (BinaryPrimitives.ReadUInt16BigEndian(span) == Magic) big = true;
+        else throw new BpfFormatException(source, ".BTF", 0, $"bad BTF magic 0x{BinaryPrimitives.ReadUInt16LittleEndian(span):x4}, expected 0xeb9f");
+
+        if (span[2] != 1)
+        {
+            throw new BpfFormatException(source, ".BTF", 2, $"unsupported BTF version {span[2]}");
+        }
+
+        uint hdrLen = U32(span, 4, big);
+        uint typeOff = U32(span, 8, big), typeLen = U32(span, 12, big);
+        uint strOff = U32(span, 16, big), strLen = U32(span, 20, big);
+        if (hdrLen < HeaderMinSize || hdrLen > span.Length)
+        {
+            throw new BpfFormatException(source, ".BTF", 4, $"BTF header length {hdrLen} is invalid for a {span.Length}-byte blob");
+        }
+
+        var types = Slice(data, hdrLen, typeOff, typeLen, "type section", source);
+        var strings = Slice(data, hdrLen, strOff, strLen, "string section", source);
+        var ss = strings.Span;
+        if (baseBtf is null && (ss.Length == 0 || ss[0] != 0))
+        {
+            throw new BpfFormatException(source, ".BTF", hdrLen + strOff, "string section must start with an empty string");
+        }
+
+        if (ss.Length > 0 && ss[^1] != 0)
+        {
+            throw new BpfFormatException(source, ".BTF", hdrLen + strOff + strLen - 1, "string section is not NUL-terminated");
+        }
+
+        if (typeLen % 4 != 0)
+        {
+            throw new BpfFormatException(source, ".BTF", hdrLen + typeOff, $"type section length {typeLen} is not a multiple of 4");
+        }
+
+        return new BtfSpec(source, types, strings, big, baseBtf);
+    }
+
+    /// <summary>Reads BTF from a file (e.g. /sys/kernel/btf/vmlinux).</summary>
+    public static BtfSpec Load(string path, BtfSpec? baseBtf = null) => Parse(File.ReadAllBytes(path), path, baseBtf);
+
+    /// <summary>The string at <paramref name="offset"/> in the string section (split BTF offsets continue the base's).</summary>
+    public string GetString(uint offset)
+    {
+        if (offset < _firstString)
+        {
+            return _base!.GetString(offset);
+        }
+
+        var s = _strings.Span;
+        ulong local = (ulong)offset - _firstString;
+        if (local >= (ulong)s.Length)
+        {
+            throw Error(null, $"string offset {offset} is outside the {StringsLength}-byte string section");
+        }
+
+        var rest = s[(int)local..];
+        int nul = rest.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(rest[..nul]);
+    }
+
+    /// <summary>
+    /// The first type with this name and kind (searching the base first for split BTF), or null.
+    /// Compares UTF-8 bytes in place, so it allocates nothing per candidate.
+    /// </summary>
+    public BtfType? FindByName(string name, BtfKind kind)
+    {
+        if (_base?.FindByName(name, kind) is { } inBase)
+        {
+            return inBase;
+        }
+
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        if (_nameIndex is { } index)
+        {
+            if (index.TryGetValue(name, out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    if (KindAt(_offsets[id - _firstId]) == kind) return this[id];
+                }
+            }
+
+            return null;
+        }
+
+        Span<byte> buf = name.Length <= 256 ? stackalloc byte[name.Length * 3 + 1] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 1];
+        int n = Encoding.UTF8.GetBytes(name, buf);
+        buf[n] = 0;
+        var needle = buf[..(n + 1)];
+        var types = _types.Span;
+        var strings = _strings.Span;
+        for (int i = 0; i < _offsets.Length; i++)
+        {
+            int o = _offsets[i];
+            uint info = U32(types, o + 4, IsBigEndian);
+            if ((BtfKind)((info >> 24) & 0x1f) != kind) continue;
+            ulong nameOff = (ulong)U32(types, o, IsBigEndian) - _firstString;
+            if (nameOff >= (ulong)strings.Length) continue;
+            if (strings[(int)nameOff..].StartsWith(needle))
+            {
+                return this[(uint)(i + _firstId)];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>All type ids (of this BTF and its base) whose name equals <paramref name="name"/>, in id order.</summary>
+    public IReadOnlyList<uint> FindAllByName(string name)
+    {
+        var result = new List<uint>();
+        if (_base is not null) result.AddRange(_base.FindAllByName(name));
+        if (NameIndex.TryGetValue(name, out var ids)) result.AddRange(ids);
+        return result;
+    }
+
+    /// <summary>Follows typedefs, const/volatile/restrict and type tags to the underlying type id.</summary>
+    public uint SkipModsAndTypedefs(uint id)
+    {
+        for (int depth = 0; depth < MaxResolveDepth; depth++)
+        {
+            var t = this[id];
+            if (t is BtfTypedef or BtfQualifier or BtfTypeTag)
+            {
+                id = ((BtfReference)t).TypeId;
+                continue;
+            }
+
+            return id;
+        }
+
+        throw Error(null, $"type {id}: typedef/qualifier chain is deeper than {MaxResolveDepth} (loop?)");
+    }
+
+    /// <summary>Follows const/volatile/restrict and type tags (not typedefs).</summary>
+    public uint SkipMods(uint id)
+    {
+        for (int depth = 0; depth < MaxResolveDepth; depth++)
+        {
+            var t = this[id];
+            if (t is BtfQualifier or BtfTypeTag)
+            {
+                id = ((BtfReference)t).TypeId;
+                continue;
+            }
+
+            return id;
+        }
+
+        throw Error(null, $"type {id}: qualifier chain is deeper than {MaxResolveDepth} (loop?)");
+    }
+
+    /// <summary>The resolved type behind typedefs and qualifiers.</summary>
+    public BtfType Resolve(uint id) => this[SkipModsAndTypedefs(id)];
+
+    /// <summary>Size in bytes of a sized type (like libbpf's btf__resolve_size).</summary>
+    public long SizeOf(uint id)
+    {
+        long count = 1;
+        for (int depth = 0; depth < MaxResolveDepth; depth++)
+        {
+            var t = this[id];
+            switch (t)
+            {
+                case BtfInt i: return checked(count * i.Size);
+                case BtfEnum e: return checked(count * e.Size);
+                case BtfComposite c: return checked(count * c.Size);
+                case BtfDatasec d: return checked(count * d.Size);
+                case BtfFloat f: return checked(count * f.Size);
+                case BtfPointer: return checked(count * 8);
+                case BtfArray a:
+                    count = checked(count * a.Count);
+                    id = a.ElementTypeId;
+                    continue;
+                case BtfTypedef or BtfQualifier or BtfTypeTag or BtfVar:
+                    id = ((BtfReference)t).TypeId;
+                    continue;
+                default:
+                    throw Error(null, $"{t} has no size");
+            }
+        }
+
+        throw Error(null, $"type {id}: reference chain is deeper than {MaxResolveDepth} (loop?)");
+    }
+
+    /// <summary>Natural alignment in bytes (like libbpf's btf__align_of).</summary>
+    public int AlignOf(uint id)
+    {
+        for (int depth = 0; depth < MaxResolveDepth; depth++)
+        {
+            var t = this[id];
+            switch (t)
+            {
+                case BtfInt i: return (int)Math.Min(8u, Math.Max(1u, i.Size));
+                case BtfEnum e: return (int)Math.Min(8u, Math.Max(1u, e.Size));
+                case BtfFloat f: return (int)Math.Min(16u, Math.Max(1u, f.Size));
+                case BtfPointer: return 8;
+                case BtfArray a: id = a.ElementTypeId; continue;
+                case BtfTypedef or BtfQualifier or BtfTypeTag or BtfVar: id = ((BtfReference)t).TypeId; continue;
+                case BtfComposite c:
+                    int max = 1;
+                    foreach (var m in c.Members)
+                    {
+                        int a2 = AlignOf(m.TypeId);
+                        if (m.BitfieldSize == 0 && m.BitOffset % (8u * (uint)a2) != 0) return 1; // packed
+                        max = Math.Max(max, a2);
+                    }
+
+                    return c.Size % max != 0 ? 1 : max;
+                default:
+                    throw Error(null, $"{t} has no alignment");
+            }
+        }
+
+        throw Error(null, $"type {id}: reference chain is deeper than {MaxResolveDepth} (loop?)");
+    }
+
+    /// <summary>Kind of type <paramref name="id"/> without materialising it.</summary>
+    public BtfKind KindOf(uint id)
+    {
+        if (id == 0) return BtfKind.Void;
+        if (id < _firstId) return _base!.KindOf(id);
+        ulong index = (ulong)id - _firstId;
+        if (index >= (ulong)_offsets.Length) throw Error(null, $"type id {id} does not exist (BTF has {Count} types)");
+        return KindAt(_offsets[index]);
+    }
+
+    internal BpfFormatException Error(long? offset, string detail) => new(_source, ".BTF", offset, detail);
+
+    private Dictionary<string, uint[]> NameIndex
+    {
+        get
+        {
+            if (_nameIndex is { } built) return built;
+            var lists = new Dictionary<string, List<uint>>(StringComparer.Ordinal);
+            var types = _types.Span;
+            for (int i = 0; i < _offsets.Length; i++)
+            {
+                uint nameOff = U32(types, _offsets[i], IsBigEndian);
+                if (nameOff == 0) continue;
+                string n = GetString(nameOff);
+                if (!lists.TryGetValue(n, out var l)) lists[n] = l = new List<uint>(1);
+                l.Add((uint)(i + _firstId));
+            }
+
+            var index = lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+            return Interlocked.CompareExchange(ref _nameIndex, index, null) ?? index;
+        }
+    }
+
+    private BtfKind KindAt(int offset) => (BtfKind)((U32(_types.Span, offset + 4, IsBigEndian) >> 24) & 0x1f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint U32(ReadOnlySpan<byte> s, int offset, bool big) =>
+        big ? BinaryPrimitives.ReadUInt32BigEndian(s[offset..]) : BinaryPrimitives.ReadUInt32LittleEndian(s[offset..]);
+
+    private static ReadOnlyMemory<byte> Slice(ReadOnlyMemory<byte> data, uint hdrLen, uint off, uint len, string what, string? source)
+    {
+        ulong start = (ulong)hdrLen + off;
+        if (start > (ulong)data.Length || len > (ulong)data.Length - start)
+        {
+            throw new BpfFormatException(source, ".BTF", hdrLen, $"{what} ({len} bytes at 0x{start:x}) extends beyond the {data.Length}-byte BTF blob");
+        }
+
+        return data.Slice((int)start, (int)len);
+    }
+
+    private int[] IndexTypes()
+    {
+        var s = _types.Span;
+        bool big = IsBigEndian;
+        // Kernel BTF averages ~28 bytes per type; start there to avoid most regrowth.
+        var offsets = new int[Math.Max(16, s.Length / 24)];
+        int count = 0;
+        int o = 0;
+        while (o < s.Length)
+        {
+            if (s.Length - o < 12)
+            {
+                throw Error(o, $"type {count + _firstId} is truncated: {s.Length - o} bytes left, need 12");
+            }
+
+            uint info = U32(s, o + 4, big);
+            int vlen = (int)(info & 0xffff);
+            var kind = (BtfKind)((info >> 24) & 0x1f);
+            int extra = kind switch
+            {
+                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+                BtfKind.Array => 12,
+                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
+                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
+                BtfKind.Pointer or BtfKind.Forward or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const
+                    or BtfKind.Restrict or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
+                _ => throw Error(o, $"type {count + _firstId} has unknown kind {(int)kind}"),
+            };
+
+            if (extra > s.Length - o - 12)
+            {
+                throw Error(o, $"type {count + _firstId} ({kind}, vlen {vlen}) needs {12 + extra} bytes but only {s.Length - o} remain");
+            }
+
+            if (count == offsets.Length) Array.Resize(ref offsets, offsets.Length * 2);
+            offsets[count++] = o;
+            o += 12 + extra;
+        }
+
+        if (count != offsets.Length) Array.Resize(ref offsets, count);
+        return offsets;
+    }
+
+    private BtfType Materialize(uint id, int o)
+    {
+        var s = _types.Span;
+        bool big = IsBigEndian;
+        string name = GetString(U32(s, o, big));
+        uint info = U32(s, o + 4, big);
+        uint sizeOrType = U32(s, o + 8, big);
+        int vlen = (int)(info & 0xffff);
+        var kind = (BtfKind)((info >> 24) & 0x1f);
+        bool kindFlag = (info >> 31) != 0;
+        int p = o + 12;
+        switch (kind)
+        {
+            case BtfKind.Int:
+            {
+                uint enc = U32(s, p, big);
+                return new BtfInt(this, id, name, sizeOrType, (BtfIntEncoding)((enc >> 24) & 0xf), (byte)((enc >> 16) & 0xff), (byte)(enc & 0xff));
+            }
+            case BtfKind.Pointer: return new BtfPointer(this, id, name, Ref(sizeOrType, id));
+            case BtfKind.Typedef: return new BtfTypedef(this, id, name, Ref(sizeOrType, id));
+            case BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict: return new BtfQualifier(this, id, name, kind, Ref(sizeOrType, id));
+            case BtfKind.TypeTag: return new BtfTypeTag(this, id, name, Ref(sizeOrType, id));
+            case BtfKind.Forward: return new BtfForward(this, id, name, kindFlag);
+            case BtfKind.Float: return new BtfFloat(this, id, name, sizeOrType);
+            case BtfKind.Func: return new BtfFunc(this, id, name, Ref(sizeOrType, id), (BtfLinkage)vlen);
+            case BtfKind.Var: return new BtfVar(this, id, name, Ref(sizeOrType, id), (BtfLinkage)U32(s, p, big));
+            case BtfKind.DeclTag: return new BtfDeclTag(this, id, name, Ref(sizeOrType, id), (int)U32(s, p, big));
+            case BtfKind.Array:
+                return new BtfArray(this, id, name, Ref(U32(s, p, big), id), Ref(U32(s, p + 4, big), id), U32(s, p + 8, big));
+            case BtfKind.Struct or BtfKind.Union:
+            {
+                var members = new BtfMember[vlen];
+                for (int i = 0; i < vlen; i++, p += 12)
+                {
+                    uint off = U32(s, p + 8, big);
+                    members[i] = new BtfMember(GetString(U32(s, p, big)), Ref(U32(s, p + 4, big), id),
+                        kindFlag ? off & 0xffffff : off, kindFlag ? off >> 24 : 0);
+                }
+
+                return new BtfComposite(this, id, name, kind, sizeOrType, members, kindFlag);
+            }
+            case BtfKind.Enum:
+            {
+                var values = new BtfEnumValue[vlen];
+                for (int i = 0; i < vlen; i++, p += 8)
+                {
+                    uint raw = U32(s, p + 4, big);
+                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), kindFlag ? (int)raw : raw);
+                }
+
+                return new BtfEnum(this, id, name, kind, sizeOrType, kindFlag, values);
+            }
+            case BtfKind.Enum64:
+            {
+                var values = new BtfEnumValue[vlen];
+                for (int i = 0; i < vlen; i++, p += 12)
+                {
+                    ulong v = U32(s, p + 4, big) | ((ulong)U32(s, p + 8, big) << 32);
+                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), (long)v);
+                }
+
+                return new BtfEnum(this, id, name, kind, sizeOrType, kindFlag, values);
+            }
+            case BtfKind.FuncProto:
+            {
+                var ps = new BtfParameter[vlen];
+                for (int i = 0; i < vlen; i++, p += 8)
+                {
+                    ps[i] = new BtfParameter(GetString(U32(s, p, big)), Ref(U32(s, p + 4, big), id));
+                }
+
+                return new BtfFuncProto(this, id, name, Ref(sizeOrType, id), ps);
+            }
+            case BtfKind.Datasec:
+            {
+                var vars = new BtfVarSecInfo[vlen];
+                for (int i = 0; i < vlen; i++, p += 12)
+                {
+                    vars[i] = new BtfVarSecInfo(Ref(U32(s, p, big), id), U32(s, p + 4, big), U32(s, p + 8, big));
+                }
+
+                return new BtfDatasec(this, id, name, sizeOrType, vars);
+            }
+            default:
+                throw Error(o, $"type {id} has unknown kind {(int)kind}");
+        }
+    }
+
+    private uint Ref(uint target, uint from)
+    {
+        if (target >= (uint)Count)
+        {
+            throw Error(null, $"type {from} refers to type id {target}, which does not exist (BTF has {Count} types)");
+        }
+
+        return target;
+    }
+}

@@ -1,0 +1,92 @@
+using PSBpf.Engine.Btf;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// A map of a BPF object: its definition as read at open (type, sizes, flags, BTF types, initial contents)
+/// and, once loaded, its kernel identity.
+/// </summary>
+public sealed class BpfMap
+{
+    private uint _maxEntries;
+    private uint _flags;
+
+    internal BpfMap(BpfObject owner, string name, BpfMapOrigin origin)
+    {
+        Object = owner;
+        Name = name;
+        Origin = origin;
+    }
+
+    /// <summary>The object that defines the map.</summary>
+    internal BpfObject Object { get; }
+
+    /// <summary>Map name as libbpf reports it (global-data maps get libbpf's "&lt;obj&gt;.bss" style names).</summary>
+    public string Name { get; }
+    /// <summary>Where the definition came from.</summary>
+    public BpfMapOrigin Origin { get; }
+    /// <summary>Map type.</summary>
+    public BpfMapType Type { get; internal set; }
+    /// <summary>Key size in bytes.</summary>
+    public uint KeySize { get; internal set; }
+    /// <summary>Value size in bytes.</summary>
+    public uint ValueSize { get; internal set; }
+
+    /// <summary>max_entries (ring buffers already rounded to a power-of-2 number of pages, as libbpf does at open).</summary>
+    public uint MaxEntries
+    {
+        get => _maxEntries;
+        set => _maxEntries = value;
+    }
+
+    /// <summary>map_flags (BPF_F_*).</summary>
+    public uint Flags
+    {
+        get => _flags;
+        set => _flags = value;
+    }
+
+    /// <summary>numa_node.</summary>
+    public uint NumaNode { get; internal set; }
+    /// <summary>map_extra (bloom filter hashes, arena address).</summary>
+    public ulong MapExtra { get; internal set; }
+    /// <summary>pinning attribute.</summary>
+    public BpfPinning Pinning { get; internal set; }
+    /// <summary>Where the map is pinned: &lt;pin root&gt;/&lt;name&gt; for pinning = LIBBPF_PIN_BY_NAME (default root /sys/fs/bpf), else null.</summary>
+    public string? PinPath { get; set; }
+    /// <summary>BTF type id of the key in the object's BTF (0 when none).</summary>
+    public uint KeyTypeId { get; internal set; }
+    /// <summary>BTF type id of the value (the DATASEC for global-data maps; 0 when none).</summary>
+    public uint ValueTypeId { get; internal set; }
+    /// <summary>Key type, when the map declares one.</summary>
+    public BtfType? KeyType => KeyTypeId == 0 || Object.Btf is null ? null : Object.Btf[KeyTypeId];
+    /// <summary>Value type, when the map declares one.</summary>
+    public BtfType? ValueType => ValueTypeId == 0 || Object.Btf is null ? null : Object.Btf[ValueTypeId];
+    /// <summary>Inner-map template of an array/hash of maps.</summary>
+    public BpfMap? InnerMap { get; internal set; }
+
+    /// <summary>
+    /// Initial slots of a prog array or map-in-map from `.values = { [i] = &amp;x }`: the program or map name per slot, null for empty slots.
+    /// </summary>
+    public IReadOnlyList<string?> InitialSlots { get; internal set; } = [];
+
+    /// <summary>ELF section that defines the map.</summary>
+    public string SectionName { get; internal set; } = string.Empty;
+    /// <summary>Byte offset of the definition in its section (0 for global-data maps).</summary>
+    public ulong SectionOffset { get; internal set; }
+    internal int SectionIndex { get; set; }
+
+    /// <summary>True for .data/.bss/.rodata style maps and .kconfig.</summary>
+    public bool IsInternal => Origin is BpfMapOrigin.Data or BpfMapOrigin.Kconfig;
+    /// <summary>True for .rodata* and .kconfig maps, which are frozen after their contents are written.</summary>
+    public bool IsReadOnly => Origin == BpfMapOrigin.Kconfig || (Origin == BpfMapOrigin.Data && SectionName.StartsWith(".rodata", StringComparison.Ordinal));
+
+    /// <summary>Initial contents of a global-data map (the section bytes; zeros for .bss). Null for other maps.</summary>
+    internal byte[]? InitialData { get; set; }
+
+    /// <summary>A copy of the initial contents of a global-data map, or null.</summary>
+    public byte[]? GetInitialData() => (byte[]?)InitialData?.Clone();
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";
+}

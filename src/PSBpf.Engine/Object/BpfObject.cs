@@ -1,0 +1,120 @@
+using PSBpf.Engine.Btf;
+using PSBpf.Engine.Elf;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// A BPF object file (*.bpf.o) through the libbpf lifecycle. <see cref="Open(string)"/> reads it into a
+/// deterministic model (programs, maps, globals, externs, relocations) without touching the kernel.
+/// </summary>
+public sealed class BpfObject : IDisposable
+{
+    private readonly BpfNamedCollection<BpfProgram> _programs = new(p => p.Name, "program");
+    private readonly BpfNamedCollection<BpfProgram> _subprograms = new(p => p.Name, "subprogram");
+    private readonly BpfNamedCollection<BpfMap> _maps = new(m => m.Name, "map");
+    private readonly BpfNamedCollection<BpfGlobal> _globals = new(g => g.Name, "global variable");
+    private readonly BpfNamedCollection<BpfExtern> _externs = new(e => e.Name, "extern");
+
+    private BpfObject(string name, string? path)
+    {
+        Name = name;
+        Path = path;
+    }
+
+    /// <summary>Object name: the file name up to its first '.', as libbpf names objects ("minimal" for minimal.bpf.o).</summary>
+    public string Name { get; }
+    /// <summary>Full path of the file, when opened from a file.</summary>
+    public string? Path { get; }
+    /// <summary>Contents of the "license" section (empty when absent).</summary>
+    public string License { get; internal set; } = string.Empty;
+    /// <summary>Contents of the "version" section (0 when absent).</summary>
+    public uint KernelVersion { get; internal set; }
+    /// <summary>Entry-point programs, in section then offset order.</summary>
+    public BpfNamedCollection<BpfProgram> Programs => _programs;
+    /// <summary>Functions in .text, linked into the programs that call them.</summary>
+    public BpfNamedCollection<BpfProgram> Subprograms => _subprograms;
+    /// <summary>Maps: BTF-defined and legacy maps first, then global-data maps, then .kconfig.</summary>
+    public BpfNamedCollection<BpfMap> Maps => _maps;
+    /// <summary>Global variables of the data sections.</summary>
+    public BpfNamedCollection<BpfGlobal> Globals => _globals;
+    /// <summary>__kconfig and __ksym externs, in libbpf's order.</summary>
+    public BpfNamedCollection<BpfExtern> Externs => _externs;
+    /// <summary>The object's BTF after the open-phase fixups, or null for objects built without -g.</summary>
+    public BtfSpec? Btf { get; internal set; }
+    /// <summary>The object's .BTF.ext, or null.</summary>
+    public BtfExt? BtfExt { get; internal set; }
+    /// <summary>The parsed ELF file.</summary>
+    public ElfFile Elf { get; private set; } = null!;
+
+    /// <summary>Opens an object file. Throws <see cref="BpfFormatException"/> naming the file, section and offset at fault.</summary>
+    public static BpfObject Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(full);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"BPF object file '{full}' does not exist", full, e);
+        }
+
+        return Open(bytes, ObjectNameFromPath(full), full);
+    }
+
+    /// <summary>Opens an object from memory; <paramref name="name"/> plays the role of libbpf's object name.</summary>
+    public static BpfObject Open(ReadOnlyMemory<byte> elf, string name) => Open(elf, name, null);
+
+    /// <summary>libbpf's object name for a path: the base name cut at its first '.'.</summary>
+    public static string ObjectNameFromPath(string path)
+    {
+        var baseName = System.IO.Path.GetFileName(path);
+        int dot = baseName.IndexOf('.', StringComparison.Ordinal);
+        var name = dot >= 0 ? baseName[..dot] : baseName;
+        return name.Length > 63 ? name[..63] : name;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // Nothing is held in the kernel before load; the load phase releases its handles here.
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Programs.Count} programs, {Maps.Count} maps)";
+
+    internal byte[] GlobalImage(BpfMap map) =>
+        map.InitialData ?? throw new InvalidOperationException($"map {map.Name} is not a global-data map");
+
+    internal void WriteGlobal(BpfMap map, int offset, ReadOnlySpan<byte> bytes) => bytes.CopyTo(GlobalImage(map).AsSpan(offset));
+
+    internal void AddProgram(BpfProgram p) => (p.IsSubprogram ? _subprograms : _programs).Add(p);
+    internal void AddMap(BpfMap m) => _maps.Add(m);
+    internal void AddGlobal(BpfGlobal g) => _globals.Add(g);
+    internal void AddExtern(BpfExtern e) => _externs.Add(e);
+
+    private static BpfObject Open(ReadOnlyMemory<byte> image, string name, string? path)
+    {
+        var file = path ?? name;
+        var obj = new BpfObject(name, path);
+        var elf = ElfFile.Parse(image, file);
+        obj.Elf = elf;
+        try
+        {
+            new BpfObjectReader(new ObjectContext(obj, elf, file)).Read();
+        }
+        catch (BpfFormatException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException)
+        {
+            // A malformed file must surface as a format error, never as an internal exception type.
+            throw new BpfFormatException(file, null, null, $"malformed object: {e.Message}", e);
+        }
+
+        return obj;
+    }
+}

@@ -1,0 +1,10 @@
+namespace PSBpf.Engine;
+
+/// <summary>The `pinning` attribute of a BTF-defined map (libbpf_pin_type).</summary>
+public enum BpfPinning
+{
+    /// <summary>LIBBPF_PIN_NONE.</summary>
+    None = 0,
+    /// <summary>LIBBPF_PIN_BY_NAME: pinned as &lt;pin root&gt;/&lt;map name&gt;.</summary>
+    ByName = 1,
+}

@@ -1,0 +1,76 @@
+using PSBpf.Engine.Asm;
+using PSBpf.Engine.Btf;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// One BPF program (an entry point in a non-.text executable section) or subprogram (a function in .text),
+/// as read at open: instructions, type from the section name, relocations and BTF.ext records.
+/// </summary>
+public sealed class BpfProgram
+{
+    internal BpfProgram(BpfObject owner, string name, string sectionName, int sectionIndex, int sectionInstructionOffset,
+        BpfInstruction[] instructions, bool autoLoad, bool isSubprogram)
+    {
+        Object = owner;
+        Name = name;
+        SectionName = sectionName;
+        SectionIndex = sectionIndex;
+        SectionInstructionOffset = sectionInstructionOffset;
+        InstructionArray = instructions;
+        AutoLoad = autoLoad;
+        IsSubprogram = isSubprogram;
+    }
+
+    internal BpfObject Object { get; }
+
+    /// <summary>Function name.</summary>
+    public string Name { get; }
+    /// <summary>ELF section name without a leading '?'.</summary>
+    public string SectionName { get; }
+    /// <summary>The matching section-table entry, or null when libbpf would not recognise the section name.</summary>
+    public BpfSectionDefinition? SectionDefinition { get; internal set; }
+    /// <summary>Program type (from the section name; may be changed before load).</summary>
+    public BpfProgramType Type { get; set; }
+    /// <summary>Expected attach type (null where the section implies none; may be changed before load).</summary>
+    public BpfAttachType? ExpectedAttachType { get; set; }
+    /// <summary>prog_flags the load passes (BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS from the section name).</summary>
+    public uint Flags { get; set; }
+    /// <summary>What the section name says to attach to (text after the first '/'), e.g. "sched/sched_process_exec".</summary>
+    public string? AttachTarget { get; internal set; }
+    /// <summary>False for SEC("?...") programs; programs with AutoLoad off are skipped at load.</summary>
+    public bool AutoLoad { get; set; }
+    /// <summary>True for .text functions, which are appended to the programs that call them.</summary>
+    public bool IsSubprogram { get; }
+    /// <summary>True for global (non-static) functions.</summary>
+    public bool IsGlobalFunction { get; internal set; }
+    /// <summary>True when a global function has hidden visibility, so its BTF FUNC is treated as static (as libbpf does).</summary>
+    public bool MarkBtfStatic { get; internal set; }
+
+    internal int SectionIndex { get; }
+    /// <summary>Index of the program's first instruction within its section.</summary>
+    public int SectionInstructionOffset { get; }
+
+    internal BpfInstruction[] InstructionArray { get; }
+    /// <summary>The program's own instructions as found in the ELF (before relocation and subprogram linking).</summary>
+    public IReadOnlyList<BpfInstruction> Instructions => InstructionArray;
+    /// <summary>Number of instruction slots.</summary>
+    public int InstructionCount => InstructionArray.Length;
+
+    /// <summary>Relocations against this program's instructions.</summary>
+    public IReadOnlyList<BpfRelocation> Relocations { get; internal set; } = [];
+    /// <summary>func_info records within this program (instruction offsets relative to the program).</summary>
+    public IReadOnlyList<BtfFuncInfo> FuncInfos { get; internal set; } = [];
+    /// <summary>line_info records within this program (instruction offsets relative to the program).</summary>
+    public IReadOnlyList<BtfLineInfo> LineInfos { get; internal set; } = [];
+    /// <summary>CO-RE relocation records within this program (instruction offsets relative to the program).</summary>
+    public IReadOnlyList<BtfCoreRelocation> CoreRelocations { get; internal set; } = [];
+
+    /// <summary>Kernel program id once loaded, else null.</summary>
+    public uint? Id { get; internal set; }
+    /// <summary>Kernel program tag (16 hex digits) once loaded, else null.</summary>
+    public string? Tag { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({SectionName}, {Type}, {InstructionCount} insns)";
+}

@@ -1,0 +1,41 @@
+namespace PSBpf.Engine.Tests;
+
+/// <summary>Locates the repository, the compiled BPF fixtures, the libbpf oracle and the shared corpus.</summary>
+internal static class Fixtures
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string BuildDir => Path.Combine(RepoRoot, "tests", "fixtures", "build");
+
+    public static string CorpusDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus", "cilium-ebpf"));
+
+    public static string Oracle => Path.Combine(BuildDir, "oracle");
+
+    public static string Object(string name) => Path.Combine(BuildDir, name + ".bpf.o");
+
+    /// <summary>Every fixture object the build produced.</summary>
+    public static IEnumerable<string> AllObjects() =>
+        Directory.EnumerateFiles(BuildDir, "*.bpf.o").OrderBy(p => p, StringComparer.Ordinal);
+
+    public static IEnumerable<object[]> ObjectNames() =>
+        AllObjects().Select(p => new object[] { Path.GetFileName(p)[..^".bpf.o".Length] });
+
+    public static IEnumerable<object[]> CorpusFiles() =>
+        Directory.EnumerateFiles(CorpusDir, "*.elf").OrderBy(p => p, StringComparer.Ordinal).Select(p => new object[] { Path.GetFileName(p) });
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")) && Directory.Exists(Path.Combine(dir.FullName, "tests", "fixtures")))
+            {
+                return dir.FullName;
+            }
+
+            dir = dir.Parent;
+        }
+
+        throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+}
