@@ -55,15 +55,12 @@ public sealed class BtfSpec
     /// <summary>Total string section length including the base's (string offsets of split BTF start after the base's).</summary>
     public uint StringsLength => _firstString + (uint)_strings.Length;
 
-    /// <summary>All types with id ≥ <see cref="FirstTypeId"/> (materialises every one).</summary>
-    public IEnumerable<BtfType> Types
+    /// <summary>All types with id ≥ <see cref="FirstTypeId"/>, materialising each (a method, so serialisers do not walk it).</summary>
+    public IEnumerable<BtfType> GetTypes()
     {
-        get
+        for (uint id = _firstId; id < Count; id++)
         {
-            for (uint id = _firstId; id < Count; id++)
-            {
-                yield return this[id];
-            }
+            yield return this[id];
         }
     }
 

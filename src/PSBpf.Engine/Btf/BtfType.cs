@@ -12,7 +12,7 @@ public abstract class BtfType
     }
 
     /// <summary>The BTF this type belongs to (for split BTF, the split part or its base).</summary>
-    public BtfSpec Owner { get; }
+    internal BtfSpec Owner { get; }
     /// <summary>Type id (0 is void).</summary>
     public uint Id { get; }
     /// <summary>Name; empty for anonymous types.</summary>

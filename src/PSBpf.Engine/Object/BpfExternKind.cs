@@ -7,4 +7,9 @@ public enum BpfExternKind
     Kconfig,
     /// <summary>A __ksym extern: kernel variable (typed or typeless) or kfunc.</summary>
     Ksym,
+    /// <summary>
+    /// Declared but defined nowhere the loader can look: a forward-declared function, a symbol for another object
+    /// to provide at static-link time, or an inline-asm constant without BTF. Opening succeeds; loading a program that uses it fails.
+    /// </summary>
+    Unresolved,
 }

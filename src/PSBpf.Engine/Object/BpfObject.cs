@@ -44,7 +44,7 @@ public sealed class BpfObject : IDisposable
     /// <summary>The object's .BTF.ext, or null.</summary>
     public BtfExt? BtfExt { get; internal set; }
     /// <summary>The parsed ELF file.</summary>
-    public ElfFile Elf { get; private set; } = null!;
+    internal ElfFile Elf { get; private set; } = null!;
 
     /// <summary>Opens an object file. Throws <see cref="BpfFormatException"/> naming the file, section and offset at fault.</summary>
     public static BpfObject Open(string path)
@@ -67,13 +67,13 @@ public sealed class BpfObject : IDisposable
     /// <summary>Opens an object from memory; <paramref name="name"/> plays the role of libbpf's object name.</summary>
     public static BpfObject Open(ReadOnlyMemory<byte> elf, string name) => Open(elf, name, null);
 
-    /// <summary>libbpf's object name for a path: the base name cut at its first '.'.</summary>
+    /// <summary>libbpf's object name for a path: the base name cut to 15 characters (BPF_OBJ_NAME_LEN - 1), then at its first '.'.</summary>
     public static string ObjectNameFromPath(string path)
     {
-        var baseName = System.IO.Path.GetFileName(path);
-        int dot = baseName.IndexOf('.', StringComparison.Ordinal);
-        var name = dot >= 0 ? baseName[..dot] : baseName;
-        return name.Length > 63 ? name[..63] : name;
+        var name = System.IO.Path.GetFileName(path);
+        if (name.Length > 15) name = name[..15];
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot >= 0 ? name[..dot] : name;
     }
 
     /// <inheritdoc />

@@ -155,7 +155,7 @@ internal sealed class BpfObjectReader
         }
 
         // Materialise every type now: the object's BTF is small, fixups mutate it, and bad type ids surface here.
-        foreach (var _ in btf.Types) { }
+        foreach (var _ in btf.GetTypes()) { }
         _ctx.Btf = btf;
         _ctx.Object.Btf = btf;
 

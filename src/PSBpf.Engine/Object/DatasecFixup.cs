@@ -20,7 +20,7 @@ internal sealed class DatasecFixup
             return;
         }
 
-        foreach (var t in btf.Types)
+        foreach (var t in btf.GetTypes())
         {
             if (t is not BtfDatasec sec)
             {

@@ -24,10 +24,16 @@ internal sealed class ExternReader
                 continue;
             }
 
-            var btf = _ctx.RequireBtf($"extern '{sym.Name}'");
-            var t = FindExternType(btf, sym.Name);
-            var sec = FindSection(btf, t.Id)
-                ?? throw _ctx.Error(".BTF", null, $"extern '{sym.Name}' [{t.Id}] is not in any DATASEC (.kconfig or .ksyms)");
+            var btf = _ctx.Btf;
+            var t = btf is null ? null : FindExternType(btf, sym.Name);
+            var sec = t is null ? null : FindSection(btf!, t.Id);
+            if (t is null || sec is null)
+            {
+                // cilium/ebpf opens such objects too; libbpf refuses them at open. The load phase names the program that uses it.
+                found.Add(new BpfExtern(sym.Name, BpfExternKind.Unresolved, t?.Id ?? 0, sym.Index, sym.Binding == ElfSymbolBinding.Weak) { IsFunction = t is BtfFunc });
+                continue;
+            }
+
             BpfExtern ext;
             if (sec.Name == ".kconfig")
             {
@@ -38,7 +44,7 @@ internal sealed class ExternReader
 
                 ext = new BpfExtern(t.Name, BpfExternKind.Kconfig, t.Id, sym.Index, sym.Binding == ElfSymbolBinding.Weak);
                 uint typeId = ((BtfVar)t).TypeId;
-                ext.Size = (int)btf.SizeOf(typeId);
+                ext.Size = (int)btf!.SizeOf(typeId);
                 ext.Alignment = btf.AlignOf(typeId);
                 ext.KconfigType = KconfigTypeOf(btf, typeId, out bool signed);
                 ext.IsSigned = signed;
@@ -52,13 +58,14 @@ internal sealed class ExternReader
                 ext = new BpfExtern(t.Name, BpfExternKind.Ksym, t.Id, sym.Index, sym.Binding == ElfSymbolBinding.Weak)
                 {
                     IsFunction = t is BtfFunc,
-                    TypeId = t is BtfVar v ? btf.SkipModsAndTypedefs(v.TypeId) : ((BtfFunc)t).TypeId,
+                    TypeId = t is BtfVar v ? btf!.SkipModsAndTypedefs(v.TypeId) : ((BtfFunc)t).TypeId,
                 };
             }
             else
             {
                 throw _ctx.Error(".BTF", null, $"extern '{sym.Name}' is in unsupported section '{sec.Name}' (only .kconfig and .ksyms)");
             }
+
 
             found.Add(ext);
         }
@@ -86,7 +93,7 @@ internal sealed class ExternReader
     /// <summary>Kconfig externs become allocated variables of the .kconfig map, at the offsets just computed.</summary>
     private void FixKconfigDatasec(BtfSpec btf, int size)
     {
-        foreach (var t in btf.Types)
+        foreach (var t in btf.GetTypes())
         {
             if (t is not BtfDatasec { Name: ".kconfig" } sec) continue;
             sec.Size = (uint)size;
@@ -113,7 +120,7 @@ internal sealed class ExternReader
         return string.CompareOrdinal(a.Name, b.Name);
     }
 
-    private BtfType FindExternType(BtfSpec btf, string name)
+    private BtfType? FindExternType(BtfSpec btf, string name)
     {
         foreach (var id in btf.FindAllByName(name))
         {
@@ -139,14 +146,14 @@ internal sealed class ExternReader
             }
         }
 
-        throw _ctx.Error(".BTF", null, $"no BTF VAR or FUNC for extern '{name}'");
+        return null;
     }
 
     private static BtfDatasec? FindSection(BtfSpec btf, uint id)
     {
-        foreach (var t in btf.Types)
+        foreach (var t in btf.GetTypes())
         {
-            if (t is BtfDatasec d && d.Variables.Any(v => v.TypeId == id))
+            if (t is BtfDatasec { Name: ".kconfig" or ".ksyms" } d && d.Variables.Any(v => v.TypeId == id))
             {
                 return d;
             }

@@ -59,13 +59,10 @@ internal sealed class ProgramReader
                 throw _ctx.Error(sec.Name, (long)sym.Value, $"corrupted program '{sym.Name}': offset {sym.Value} and size {sym.Size} must be non-zero multiples of 8 (one instruction)");
             }
 
-            if (!isText && sym.Binding == ElfSymbolBinding.Local)
-            {
-                throw _ctx.Error(sec.Name, (long)sym.Value, $"program '{sym.Name}' is static; entry-point programs must be global functions");
-            }
-
             var insns = BpfInstruction.DecodeAll(data.Span.Slice((int)sym.Value, (int)sym.Size), _ctx.Elf.IsBigEndian);
-            var prog = new BpfProgram(_ctx.Object, sym.Name, sectionName, sec.Index, (int)(sym.Value / BpfInstruction.Size), insns, autoLoad, isText)
+            // A static function outside .text can only be a callee (libbpf refuses it; cilium/ebpf links it like a .text function).
+            bool subprogram = isText || sym.Binding == ElfSymbolBinding.Local;
+            var prog = new BpfProgram(_ctx.Object, sym.Name, sectionName, sec.Index, (int)(sym.Value / BpfInstruction.Size), insns, autoLoad, subprogram)
             {
                 IsGlobalFunction = sym.Binding != ElfSymbolBinding.Local,
             };

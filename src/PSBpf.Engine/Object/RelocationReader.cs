@@ -101,9 +101,10 @@ internal sealed class RelocationReader
                 throw Bad($"relocated call to '{symName}' is not a bpf-to-bpf call (src_reg {insn.Source})");
             }
 
-            if (sym.SectionIndex == 0 || sym.SectionIndex != _ctx.TextSection)
+            if (sym.SectionIndex == 0 || sym.SectionIndex >= _ctx.Elf.Sections.Count
+                || (_ctx.Elf.Sections[sym.SectionIndex].Flags & ElfSectionFlags.ExecInstr) == 0)
             {
-                throw Bad($"call to '{symName}' in section '{SectionName(sym.SectionIndex)}': called functions must be in .text");
+                throw Bad($"call to '{symName}' in section '{SectionName(sym.SectionIndex)}', which holds no code");
             }
 
             if (sym.Value % BpfInstruction.Size != 0)
