@@ -269,6 +269,18 @@ public sealed class BtfSpec
     /// <summary>Size in bytes of a sized type (like libbpf's btf__resolve_size).</summary>
     public long SizeOf(uint id)
     {
+        try
+        {
+            return SizeOfUnchecked(id);
+        }
+        catch (OverflowException)
+        {
+            throw Error(null, $"size of type {id} overflows");
+        }
+    }
+
+    private long SizeOfUnchecked(uint id)
+    {
         long count = 1;
         for (int depth = 0; depth < MaxResolveDepth; depth++)
         {

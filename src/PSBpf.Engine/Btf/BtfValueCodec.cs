@@ -17,13 +17,30 @@ public static class BtfValueCodec
     private const int MaxDepth = 64;
 
     /// <summary>Decodes <paramref name="data"/> as type <paramref name="typeId"/> of <paramref name="btf"/>.</summary>
-    public static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data) => Decode(btf, typeId, data, 0);
+    public static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data)
+    {
+        CheckSize(btf, typeId, data.Length, string.Empty);
+        return Decode(btf, typeId, data, 0);
+    }
 
     /// <summary>Encodes <paramref name="value"/> as type <paramref name="typeId"/> into <paramref name="destination"/>.
     /// Struct members and array elements not named by the value keep their current bytes.</summary>
     /// <exception cref="BpfValueException">The value does not fit; the message names the field.</exception>
     public static void Encode(BtfSpec btf, uint typeId, object? value, Span<byte> destination, string path = "")
-        => Encode(btf, typeId, value, destination, path, 0);
+    {
+        CheckSize(btf, typeId, destination.Length, path);
+        Encode(btf, typeId, value, destination, path, 0);
+    }
+
+    /// <summary>The bytes must cover the type; nested members are bounds-checked against their parent as they are visited.</summary>
+    private static void CheckSize(BtfSpec btf, uint typeId, int length, string path)
+    {
+        long size = btf.SizeOf(typeId);
+        if (size > length)
+        {
+            throw new BpfValueException(path, $"{length} bytes cannot hold {btf.Resolve(typeId)}, which needs {size}");
+        }
+    }
 
     private static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data, int depth)
     {
@@ -35,6 +52,7 @@ public static class BtfValueCodec
                 return DecodeInt(i, data);
             case BtfEnum e:
             {
+                if (e.Size is not (1 or 2 or 4 or 8) || data.Length < e.Size) throw new BpfValueException(string.Empty, $"{data.Length} bytes cannot hold {e}");
                 long raw = ReadSigned(data, (int)e.Size, e.IsSigned);
                 if (!e.IsSigned && e.Size == 8)
                 {
@@ -49,8 +67,9 @@ public static class BtfValueCodec
                 return e.IsSigned ? raw : (object)(ulong)raw;
             }
             case BtfPointer:
-                return BinaryPrimitives.ReadUInt64LittleEndian(data);
+                return data.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(data) : throw new BpfValueException(string.Empty, "a pointer needs 8 bytes");
             case BtfFloat f:
+                if (data.Length < f.Size) throw new BpfValueException(string.Empty, $"{data.Length} bytes cannot hold {f}");
                 return f.Size switch
                 {
                     4 => BinaryPrimitives.ReadSingleLittleEndian(data),
@@ -60,6 +79,11 @@ public static class BtfValueCodec
             case BtfArray a:
             {
                 long elemSize = btf.SizeOf(a.ElementTypeId);
+                if (elemSize * a.Count > data.Length)
+                {
+                    throw new BpfValueException(string.Empty, $"array of {a.Count} x {elemSize} bytes exceeds the {data.Length} bytes available");
+                }
+
                 if (btf.Resolve(a.ElementTypeId) is BtfInt { Size: 1 } ci && ci.IsChar && TryDecodeString(data[..(int)a.Count], out var s))
                 {
                     return s;
@@ -170,6 +194,11 @@ public static class BtfValueCodec
 
     private static object DecodeInt(BtfInt i, ReadOnlySpan<byte> d)
     {
+        if (d.Length < i.Size || i.Size == 0)
+        {
+            throw new BpfValueException(string.Empty, $"{d.Length} bytes cannot hold {i}");
+        }
+
         if (i.IsBool) return d[0] != 0;
         return (i.Size, i.IsSigned) switch
         {
@@ -255,6 +284,7 @@ public static class BtfValueCodec
                 return;
             }
             case BtfArray a:
+                if (btf.SizeOf(a.ElementTypeId) * a.Count > dest.Length) throw new BpfValueException(path, $"array of {a.Count} elements exceeds the {dest.Length} bytes available");
                 EncodeArray(btf, a, value, dest, path, depth);
                 return;
             case BtfComposite c:

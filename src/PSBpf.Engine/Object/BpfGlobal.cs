@@ -3,12 +3,12 @@ using PSBpf.Engine.Btf;
 namespace PSBpf.Engine;
 
 /// <summary>
-/// A global variable of a data section (.data, .bss, .rodata, .data.*, .rodata.*): its BTF type and value.
+/// A non-static global variable of a data section (.data, .bss, .rodata, .data.*, .rodata.*): its BTF type and value.
 /// Before load the value lives in the map's initial image; set it to change what the program starts with.
 /// </summary>
 public sealed class BpfGlobal
 {
-    internal BpfGlobal(BpfMap map, string name, uint varTypeId, uint typeId, int offset, int size, bool isStatic)
+    internal BpfGlobal(BpfMap map, string name, uint varTypeId, uint typeId, int offset, int size)
     {
         Map = map;
         Name = name;
@@ -16,7 +16,6 @@ public sealed class BpfGlobal
         TypeId = typeId;
         Offset = offset;
         Size = size;
-        IsStatic = isStatic;
     }
 
     /// <summary>Variable name.</summary>
@@ -35,8 +34,6 @@ public sealed class BpfGlobal
     public int Offset { get; }
     /// <summary>Size in bytes.</summary>
     public int Size { get; }
-    /// <summary>True for static (or hidden) variables, which libbpf's skeletons do not expose.</summary>
-    public bool IsStatic { get; }
     /// <summary>True for variables in .rodata*, which are frozen at load.</summary>
     public bool IsReadOnly => Map.IsReadOnly;
 

@@ -99,7 +99,11 @@ internal sealed class ExternReader
             sec.Size = (uint)size;
             foreach (var vsi in sec.Variables)
             {
-                var v = (BtfVar)btf[vsi.TypeId];
+                if (btf[vsi.TypeId] is not BtfVar v)
+                {
+                    throw _ctx.Error(".BTF", null, $"DATASEC .kconfig lists {btf[vsi.TypeId]}, not a VAR");
+                }
+
                 var ext = _ctx.Object.Externs.Find(v.Name)
                     ?? throw _ctx.Error(".BTF", null, $"DATASEC .kconfig lists '{v.Name}', which is not an extern symbol");
                 v.Linkage = BtfLinkage.Global;

@@ -13,6 +13,7 @@ internal sealed class MapReader
     /// <summary>Default pin root, as libbpf's BPF_FS_DEFAULT_PATH.</summary>
     public const string DefaultPinRoot = "/sys/fs/bpf";
     private const int ObjectNameLength = 16; // BPF_OBJ_NAME_LEN
+    private const ulong MaxDataSectionSize = 256UL << 20;
     private readonly ObjectContext _ctx;
 
     public MapReader(ObjectContext ctx) => _ctx = ctx;
@@ -48,13 +49,29 @@ internal sealed class MapReader
             if (map.Origin != BpfMapOrigin.Data || map.ValueType is not BtfDatasec sec) continue;
             foreach (var vsi in sec.Variables)
             {
-                if (btf[vsi.TypeId] is not BtfVar v) continue;
+                // Static (and hidden) variables are private to the program, as in libbpf's skeletons.
+                if (btf[vsi.TypeId] is not BtfVar v || v.Linkage == BtfLinkage.Static) continue;
                 if ((ulong)vsi.Offset + vsi.Size > map.ValueSize)
                 {
                     throw _ctx.Error(".BTF", null, $"variable '{v.Name}' at offset {vsi.Offset} (size {vsi.Size}) lies outside section {map.SectionName} ({map.ValueSize} bytes)");
                 }
 
-                _ctx.Object.AddGlobal(new BpfGlobal(map, v.Name, v.Id, v.TypeId, (int)vsi.Offset, (int)vsi.Size, v.Linkage == BtfLinkage.Static));
+                long typeSize;
+                try
+                {
+                    typeSize = btf.SizeOf(v.TypeId);
+                }
+                catch (BpfFormatException e)
+                {
+                    throw _ctx.Error(".BTF", null, $"variable '{v.Name}' in {map.SectionName}: {e.Detail}");
+                }
+
+                if (typeSize != vsi.Size)
+                {
+                    throw _ctx.Error(".BTF", null, $"variable '{v.Name}' in {map.SectionName}: its type {btf.Resolve(v.TypeId)} has {typeSize} bytes but DATASEC gives it {vsi.Size}");
+                }
+
+                _ctx.Object.AddGlobal(new BpfGlobal(map, v.Name, v.Id, v.TypeId, (int)vsi.Offset, (int)vsi.Size));
             }
         }
     }
@@ -337,7 +354,8 @@ internal sealed class MapReader
     {
         foreach (var sec in _ctx.DataSections.OrderBy(s => s.Index))
         {
-            if (sec.Size > int.MaxValue) throw _ctx.Error(sec.Name, null, $"data section of {sec.Size} bytes is too large");
+            // The kernel caps array values far lower; this bound keeps a corrupt .bss size from allocating gigabytes.
+            if (sec.Size > MaxDataSectionSize) throw _ctx.Error(sec.Name, null, $"data section of {sec.Size} bytes is larger than the {MaxDataSectionSize >> 20} MiB a global-data map can hold");
             var map = new BpfMap(_ctx.Object, InternalMapName(_ctx.Object.Name, sec.Name), BpfMapOrigin.Data)
             {
                 Type = BpfMapType.array,

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian machine (as root, .NET SDK already present) for building and testing PSBpf:
+# clang + libbpf headers for the BPF fixtures, bpftool for vmlinux.h and reference output, bpffs and tracefs mounts.
+set -euo pipefail
+
+need_pkgs=()
+command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need_pkgs+=(bpftool)
+[ -f /usr/include/bpf/bpf_helpers.h ] || need_pkgs+=(libbpf-dev)
+[ -f /usr/include/gelf.h ] || need_pkgs+=(libelf-dev)
+[ -f /usr/include/zlib.h ] || need_pkgs+=(zlib1g-dev)
+[ -f /usr/include/linux/bpf.h ] || need_pkgs+=(linux-libc-dev)
+command -v make >/dev/null 2>&1 || need_pkgs+=(make)
+command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    echo "setup: installing ${need_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+if ! mountpoint -q /sys/fs/bpf; then
+    mount -t bpf bpf /sys/fs/bpf
+    echo "setup: mounted bpffs at /sys/fs/bpf"
+fi
+
+if [ ! -e /sys/kernel/tracing/trace_pipe ]; then
+    mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null && echo "setup: mounted tracefs at /sys/kernel/tracing" \
+        || echo "setup: tracefs could not be mounted at /sys/kernel/tracing (tracepoint attach tests will fail)"
+fi
+
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+    echo "setup: this kernel has no BTF at /sys/kernel/btf/vmlinux; PSBpf's CO-RE and fixture build need it" >&2
+    exit 1
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "setup: the .NET SDK (dotnet) is required" >&2; exit 1; }
+echo "setup: ready (kernel $(uname -r), $(dotnet --version))"
