@@ -55,6 +55,9 @@ public sealed class BtfSpec
     /// <summary>Total string section length including the base's (string offsets of split BTF start after the base's).</summary>
     public uint StringsLength => _firstString + (uint)_strings.Length;
 
+    /// <summary>This BTF's own string section, for re-encoding with unchanged string offsets.</summary>
+    internal ReadOnlyMemory<byte> RawStrings => _strings;
+
     /// <summary>All types with id ≥ <see cref="FirstTypeId"/>, materialising each (a method, so serialisers do not walk it).</summary>
     public IEnumerable<BtfType> GetTypes()
     {

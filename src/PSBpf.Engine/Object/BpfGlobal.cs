@@ -46,15 +46,14 @@ public sealed class BpfGlobal
         get => BtfValueCodec.Decode(Map.Object.Btf!, TypeId, GetBytes());
         set
         {
-            var image = Map.Object.GlobalImage(Map);
-            var copy = image.AsSpan(Offset, Size).ToArray();
+            var copy = GetBytes();
             BtfValueCodec.Encode(Map.Object.Btf!, TypeId, value, copy, Name);
             Map.Object.WriteGlobal(Map, Offset, copy);
         }
     }
 
     /// <summary>The raw bytes of the variable.</summary>
-    public byte[] GetBytes() => Map.Object.GlobalImage(Map).AsSpan(Offset, Size).ToArray();
+    public byte[] GetBytes() => Map.Object.GlobalImage(Map).Slice(Offset, Size).ToArray();
 
     /// <summary>Overwrites the raw bytes (length must equal <see cref="Size"/>).</summary>
     public void SetBytes(ReadOnlySpan<byte> bytes)

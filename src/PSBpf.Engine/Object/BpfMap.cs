@@ -81,6 +81,13 @@ public sealed class BpfMap
     /// <summary>True for .rodata* and .kconfig maps, which are frozen after their contents are written.</summary>
     public bool IsReadOnly => Origin == BpfMapOrigin.Kconfig || (Origin == BpfMapOrigin.Data && SectionName.StartsWith(".rodata", StringComparison.Ordinal));
 
+    /// <summary>Kernel map id once loaded, else null.</summary>
+    public uint? Id { get; internal set; }
+    /// <summary>True when the load reused an existing pinned map instead of creating one.</summary>
+    public bool ReusedPin { get; internal set; }
+    internal Native.BpfFd? Fd { get; set; }
+    internal Native.MappedRegion? Mapping { get; set; }
+
     /// <summary>Initial contents of a global-data map (the section bytes; zeros for .bss). Null for other maps.</summary>
     internal byte[]? InitialData { get; set; }
 

@@ -76,19 +76,87 @@ public sealed class BpfObject : IDisposable
         return dot >= 0 ? name[..dot] : name;
     }
 
-    /// <inheritdoc />
+    /// <summary>True once <see cref="Load"/> has succeeded.</summary>
+    public bool IsLoaded { get; internal set; }
+    internal Native.BpfFd? BtfFd { get; set; }
+    internal List<string> CreatedPins { get; } = [];
+
+    /// <summary>
+    /// The load phase, as libbpf's bpf_object__load: BTF upload, maps (with pinning), relocations, program loads,
+    /// initial prog-array and map-in-map slots. On any failure everything created so far is closed and unpinned.
+    /// </summary>
+    public void Load(BpfLoadOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsLoaded) throw new InvalidOperationException($"object '{Name}' is already loaded");
+        new Loader.BpfObjectLoader(this, options ?? new BpfLoadOptions()).Load();
+    }
+
+    private bool _disposed;
+
+    /// <summary>Closes every map, program and BTF object this object created (pins stay; see <see cref="Unpin"/>).</summary>
     public void Dispose()
     {
-        // Nothing is held in the kernel before load; the load phase releases its handles here.
+        if (_disposed) return;
+        _disposed = true;
+        ReleaseKernelObjects();
+    }
+
+    /// <summary>Removes the pins this object's load created.</summary>
+    public void Unpin()
+    {
+        foreach (var pin in CreatedPins)
+        {
+            try { File.Delete(pin); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        CreatedPins.Clear();
+    }
+
+    internal void ReleaseKernelObjects()
+    {
+        foreach (var p in _programs.Concat(_subprograms))
+        {
+            p.Fd?.Dispose();
+            p.Fd = null;
+        }
+
+        foreach (var m in _maps)
+        {
+            m.Mapping?.Dispose();
+            m.Mapping = null;
+            m.Fd?.Dispose();
+            m.Fd = null;
+        }
+
+        BtfFd?.Dispose();
+        BtfFd = null;
+        IsLoaded = false;
     }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Programs.Count} programs, {Maps.Count} maps)";
 
-    internal byte[] GlobalImage(BpfMap map) =>
-        map.InitialData ?? throw new InvalidOperationException($"map {map.Name} is not a global-data map");
+    /// <summary>The bytes of a global-data map: the initial image before load, the kernel map's memory (mmap) after.</summary>
+    internal unsafe ReadOnlySpan<byte> GlobalImage(BpfMap map)
+    {
+        if (map.Mapping is { } m) return new ReadOnlySpan<byte>((void*)m.Address, (int)map.ValueSize);
+        if (IsLoaded) throw new InvalidOperationException($"map '{map.Name}' is not mmap-able, so its globals cannot be read after load");
+        return map.InitialData ?? throw new InvalidOperationException($"map '{map.Name}' is not a global-data map");
+    }
 
-    internal void WriteGlobal(BpfMap map, int offset, ReadOnlySpan<byte> bytes) => bytes.CopyTo(GlobalImage(map).AsSpan(offset));
+    internal unsafe void WriteGlobal(BpfMap map, int offset, ReadOnlySpan<byte> bytes)
+    {
+        if (map.Mapping is { } m)
+        {
+            if (!m.Writable) throw new InvalidOperationException($"map '{map.Name}' is read-only after load (.rodata is frozen); set its globals before Load()");
+            bytes.CopyTo(new Span<byte>((byte*)m.Address + offset, bytes.Length));
+            return;
+        }
+
+        if (IsLoaded) throw new InvalidOperationException($"map '{map.Name}' is not mmap-able, so its globals cannot be written after load");
+        bytes.CopyTo((map.InitialData ?? throw new InvalidOperationException($"map '{map.Name}' is not a global-data map")).AsSpan(offset));
+    }
 
     internal void AddProgram(BpfProgram p) => (p.IsSubprogram ? _subprograms : _programs).Add(p);
     internal void AddMap(BpfMap m) => _maps.Add(m);

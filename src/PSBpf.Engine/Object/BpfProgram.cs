@@ -71,6 +71,12 @@ public sealed class BpfProgram
     /// <summary>Kernel program tag (16 hex digits) once loaded, else null.</summary>
     public string? Tag { get; internal set; }
 
+    /// <summary>Instructions the verifier processed (bpf_prog_info.verified_insns) once loaded.</summary>
+    public uint? VerifiedInstructions { get; internal set; }
+    /// <summary>The verifier log of a successful load when a log level was requested, else null.</summary>
+    public string? VerifierLog { get; internal set; }
+    internal Native.BpfFd? Fd { get; set; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({SectionName}, {Type}, {InstructionCount} insns)";
 }

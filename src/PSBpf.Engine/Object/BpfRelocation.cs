@@ -7,4 +7,8 @@ namespace PSBpf.Engine;
 /// <param name="MapName">Target map for map, data and arena relocations.</param>
 /// <param name="SymbolOffset">Symbol value: offset of the variable in its section, or of the called function in .text.</param>
 /// <param name="ExternName">Target extern for extern relocations.</param>
-public sealed record BpfRelocation(BpfRelocationKind Kind, int InstructionIndex, string SymbolName, string? MapName, long SymbolOffset, string? ExternName);
+public sealed record BpfRelocation(BpfRelocationKind Kind, int InstructionIndex, string SymbolName, string? MapName, long SymbolOffset, string? ExternName)
+{
+    /// <summary>ELF section of the symbol (the callee's section for calls and callback addresses).</summary>
+    internal int SymbolSection { get; init; }
+}

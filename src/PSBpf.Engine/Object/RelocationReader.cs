@@ -112,7 +112,7 @@ internal sealed class RelocationReader
                 throw Bad($"call to '{symName}' at unaligned offset {sym.Value}");
             }
 
-            return new BpfRelocation(BpfRelocationKind.Call, insnIdx, symName, null, (long)sym.Value, null);
+            return new BpfRelocation(BpfRelocationKind.Call, insnIdx, symName, null, (long)sym.Value, null) { SymbolSection = sym.SectionIndex };
         }
 
         if (sym.SectionIndex == 0 || sym.SectionIndex >= SectionLoReserve)
@@ -128,7 +128,7 @@ internal sealed class RelocationReader
                 throw Bad($"subprogram address of '{symName}' at unaligned offset {sym.Value}+{insn.Immediate}");
             }
 
-            return new BpfRelocation(BpfRelocationKind.SubprogramAddress, insnIdx, symName, null, (long)sym.Value, null);
+            return new BpfRelocation(BpfRelocationKind.SubprogramAddress, insnIdx, symName, null, (long)sym.Value, null) { SymbolSection = sym.SectionIndex };
         }
 
         if (sym.SectionIndex == _ctx.ArenaSection)

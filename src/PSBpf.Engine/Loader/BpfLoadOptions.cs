@@ -1,0 +1,20 @@
+namespace PSBpf.Engine;
+
+/// <summary>Options for <see cref="BpfObject.Load(BpfLoadOptions?)"/>.</summary>
+public sealed record BpfLoadOptions
+{
+    /// <summary>Directory (on a bpffs mount) where maps with pinning = LIBBPF_PIN_BY_NAME are pinned. Default /sys/fs/bpf.</summary>
+    public string PinRoot { get; init; } = "/sys/fs/bpf";
+
+    /// <summary>
+    /// Verifier log level for successful loads (0 = no log unless the load fails, 1 = log, 2 = verbose, 4 = statistics).
+    /// A failed load is always retried with level 1 to capture the log.
+    /// </summary>
+    public uint LogLevel { get; init; }
+
+    /// <summary>Kernel BTF to relocate CO-RE programs against. Default /sys/kernel/btf/vmlinux.</summary>
+    public string KernelBtfPath { get; init; } = "/sys/kernel/btf/vmlinux";
+
+    /// <summary>Receives progress messages (maps created, programs loaded, verifier logs at LogLevel &gt; 0).</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.InteropServices;
+
+namespace PSBpf.Engine.Native;
+
+/// <summary>The bpf(2) commands, one method each. Failures throw <see cref="BpfSyscallException"/> with the errno's name.</summary>
+internal static unsafe class Bpf
+{
+    private static int Call<T>(BpfCommand cmd, ref T attr, string operation)
+        where T : unmanaged
+    {
+        while (true)
+        {
+            long r;
+            fixed (T* p = &attr)
+            {
+                r = LibC.Syscall(SyscallNumbers.Bpf, (long)cmd, (long)p, sizeof(T));
+            }
+
+            if (r >= 0) return (int)r;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && cmd == BpfCommand.ProgLoad)) continue; // libbpf retries these too
+            throw new BpfSyscallException(operation, errno, Explain(cmd, errno));
+        }
+    }
+
+    /// <summary>Like Call but returns -errno instead of throwing (for probes and retry loops).</summary>
+    private static int TryCall<T>(BpfCommand cmd, ref T attr)
+        where T : unmanaged
+    {
+        while (true)
+        {
+            long r;
+            fixed (T* p = &attr)
+            {
+                r = LibC.Syscall(SyscallNumbers.Bpf, (long)cmd, (long)p, sizeof(T));
+            }
+
+            if (r >= 0) return (int)r;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && cmd == BpfCommand.ProgLoad)) continue;
+            return -errno;
+        }
+    }
+
+    private static string? Explain(BpfCommand cmd, int errno) => (cmd, errno) switch
+    {
+        (_, Errno.EPERM) => "needs CAP_BPF (or root); CAP_PERFMON and CAP_NET_ADMIN for some program types",
+        (BpfCommand.MapCreate, Errno.EINVAL) => "the kernel rejected the map definition (type, sizes, flags or max_entries)",
+        (BpfCommand.MapCreate, Errno.E2BIG) => "key, value or max_entries is larger than the kernel allows for this map type",
+        (BpfCommand.MapCreate, Errno.ENOMEM) => "not enough locked memory for the map",
+        (BpfCommand.MapUpdateElem, Errno.E2BIG) => "the map is full",
+        (BpfCommand.MapUpdateElem, Errno.EEXIST) => "the key already exists (NoExist flag)",
+        (BpfCommand.MapUpdateElem or BpfCommand.MapLookupElem or BpfCommand.MapDeleteElem, Errno.ENOENT) => "no such key",
+        (BpfCommand.ProgLoad, Errno.E2BIG) => "the program has too many instructions",
+        (BpfCommand.ProgLoad, Errno.ENOSPC) => "the verifier log buffer is too small",
+        (BpfCommand.BtfLoad, Errno.EINVAL) => "the kernel rejected the BTF",
+        (BpfCommand.ObjGet or BpfCommand.ObjPin, Errno.ENOENT) => "no such pinned object",
+        (BpfCommand.ObjPin, Errno.EEXIST) => "the pin path already exists",
+        _ => null,
+    };
+
+    public static BpfFd MapCreate(ref MapCreateAttr attr, string mapName) =>
+        new(Call(BpfCommand.MapCreate, ref attr, $"BPF_MAP_CREATE for map '{mapName}'"));
+
+    public static int TryMapCreate(ref MapCreateAttr attr) => TryCall(BpfCommand.MapCreate, ref attr);
+
+    public static int TryProgLoad(ref ProgLoadAttr attr) => TryCall(BpfCommand.ProgLoad, ref attr);
+
+    public static int TryBtfLoad(ref BtfLoadAttr attr) => TryCall(BpfCommand.BtfLoad, ref attr);
+
+    public static void MapUpdateElem(BpfFd map, void* key, void* value, ulong flags, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value, flags = flags };
+        Call(BpfCommand.MapUpdateElem, ref attr, $"BPF_MAP_UPDATE_ELEM on {what}");
+    }
+
+    /// <summary>BPF_MAP_LOOKUP_ELEM; false when the key does not exist.</summary>
+    public static bool MapLookupElem(BpfFd map, void* key, void* value, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value };
+        int r = TryCall(BpfCommand.MapLookupElem, ref attr);
+        if (r >= 0) return true;
+        if (-r == Errno.ENOENT) return false;
+        throw new BpfSyscallException($"BPF_MAP_LOOKUP_ELEM on {what}", -r, Explain(BpfCommand.MapLookupElem, -r));
+    }
+
+    public static void MapFreeze(BpfFd map, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value };
+        Call(BpfCommand.MapFreeze, ref attr, $"BPF_MAP_FREEZE on {what}");
+    }
+
+    public static void ProgBindMap(BpfFd prog, BpfFd map, string what)
+    {
+        var attr = new ProgBindMapAttr { prog_fd = (uint)prog.Value, map_fd = (uint)map.Value };
+        Call(BpfCommand.ProgBindMap, ref attr, $"BPF_PROG_BIND_MAP for {what}");
+    }
+
+    public static void ObjPin(BpfFd fd, string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            var attr = new ObjPinAttr { pathname = (ulong)p, bpf_fd = (uint)fd.Value };
+            Call(BpfCommand.ObjPin, ref attr, $"BPF_OBJ_PIN at {path}");
+        }
+    }
+
+    public static BpfFd ObjGet(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            var attr = new ObjPinAttr { pathname = (ulong)p };
+            return new BpfFd(Call(BpfCommand.ObjGet, ref attr, $"BPF_OBJ_GET of {path}"));
+        }
+    }
+
+    public static ProgInfo ProgGetInfo(BpfFd prog)
+    {
+        var info = default(ProgInfo);
+        var attr = new ObjInfoAttr { bpf_fd = (uint)prog.Value, info_len = (uint)sizeof(ProgInfo), info = (ulong)&info };
+        Call(BpfCommand.ObjGetInfoByFd, ref attr, "BPF_OBJ_GET_INFO_BY_FD (program)");
+        return info;
+    }
+
+    public static MapInfo MapGetInfo(BpfFd map)
+    {
+        var info = default(MapInfo);
+        var attr = new ObjInfoAttr { bpf_fd = (uint)map.Value, info_len = (uint)sizeof(MapInfo), info = (ulong)&info };
+        Call(BpfCommand.ObjGetInfoByFd, ref attr, "BPF_OBJ_GET_INFO_BY_FD (map)");
+        return info;
+    }
+}

@@ -1,0 +1,112 @@
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine.Tests;
+
+/// <summary>Load-phase behaviour beyond tags: verifier errors, rollback without leaks, globals through mmap after load.</summary>
+[Collection(KernelCollection.Name)]
+public class LoadBehaviourTests
+{
+    [Fact]
+    public void VerifierRejectionCarriesTheFullLog()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("bad_verifier"));
+        var e = Assert.Throws<BpfVerifierException>(() => obj.Load());
+        Assert.Equal("missing_null_check", e.ProgramName);
+        Assert.Equal("EACCES", e.ErrorName);
+        Assert.Contains("map_value_or_null", e.VerifierLog);
+        Assert.Contains("map_value_or_null", e.Message); // the summary names the cause
+        Assert.Contains("missing_null_check", e.Message);
+        Assert.False(obj.IsLoaded);
+        Assert.All(obj.Maps, m => Assert.Null(m.Fd)); // the map created before the failure is closed again
+    }
+
+    [Fact]
+    public void RepeatedLoadsLeakNothing()
+    {
+        // warm up caches (kernel BTF, config) so they do not count as leaks
+        using (var warm = BpfObject.Open(Fixtures.Object("kconfig"))) warm.Load();
+        var progs = KernelObjects.ProgramIds();
+        var maps = KernelObjects.MapIds();
+        int handles = KernelObjects.BpfHandles();
+        for (int i = 0; i < 5; i++)
+        {
+            using (var mapped = BpfObject.Open(Fixtures.Object("sections")))
+            {
+                mapped.Load();
+                Assert.True(KernelObjects.BpfHandles() > handles); // the counter sees what a load holds
+            }
+
+            using (var ok = BpfObject.Open(Fixtures.Object("calls"))) ok.Load();
+            using (var bad = BpfObject.Open(Fixtures.Object("bad_verifier"))) Assert.Throws<BpfVerifierException>(() => bad.Load());
+            using var unknown = BpfObject.Open(Fixtures.Object("sections"));
+            unknown.Programs["touch_globals"].Type = BpfProgramType.unspec;
+            Assert.Throws<BpfLoadException>(() => unknown.Load());
+        }
+
+        Assert.Equal(handles, KernelObjects.BpfHandles());
+
+        // program and map ids are freed asynchronously by the kernel; give it a moment
+        for (int i = 0; i < 50 && (KernelObjects.ProgramIds().Except(progs).Any() || KernelObjects.MapIds().Except(maps).Any()); i++) Thread.Sleep(100);
+        Assert.Empty(KernelObjects.ProgramIds().Except(progs));
+        Assert.Empty(KernelObjects.MapIds().Except(maps));
+    }
+
+    [Fact]
+    public unsafe void GlobalsAreTheKernelMapAfterLoad()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("sections"));
+        obj.Globals["ro_limit"].Value = 77;
+        obj.Load();
+        Assert.Equal(77u, obj.Globals["ro_limit"].Value);             // .rodata carried the value set before load
+        Assert.Equal(42, obj.Globals["data_counter"].Value);
+        obj.Globals["data_counter"].Value = 4242;                       // write through the mmap
+        var map = obj.Globals["data_counter"].Map;
+        var value = new byte[map.ValueSize];
+        int key = 0;
+        fixed (byte* v = value) Assert.True(Bpf.MapLookupElem(map.Fd!, &key, v, "test"));
+        Assert.Equal(4242, BitConverter.ToInt32(value, obj.Globals["data_counter"].Offset)); // the kernel sees it
+        var e = Assert.Throws<InvalidOperationException>(() => obj.Globals["ro_limit"].Value = 1);
+        Assert.Contains("read-only after load", e.Message);
+    }
+
+    [Fact]
+    public void KconfigValuesComeFromTheRunningKernel()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("kconfig"));
+        obj.Load();
+        var map = obj.Maps.Single(m => m.Origin == BpfMapOrigin.Kconfig);
+        var image = map.GetInitialData()!;
+        var version = obj.Externs["LINUX_KERNEL_VERSION"];
+        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Split('.');
+        uint expected = (uint.Parse(release[0]) << 16) | (uint.Parse(release[1]) << 8) | Math.Min(uint.Parse(new string(release[2].TakeWhile(char.IsDigit).ToArray())), 255u);
+        Assert.Equal(expected, BitConverter.ToUInt32(image, version.DataOffset));
+        Assert.Equal(1, image[obj.Externs["CONFIG_BPF_SYSCALL"].DataOffset]);
+        Assert.Equal(0, image[obj.Externs["CONFIG_PSBPF_NOT_A_REAL_OPTION"].DataOffset]);
+    }
+
+    [Fact]
+    public void ProgramsWithAutoloadOffAreSkipped()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("autoload"));
+        obj.Load();
+        Assert.Null(obj.Programs["optional_getpid"].Id);
+        Assert.NotNull(obj.Programs["count_getpid"].Id);
+    }
+
+    [Fact]
+    public void LoadingTwiceIsAnError()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("minimal"));
+        obj.Load();
+        Assert.Throws<InvalidOperationException>(() => obj.Load());
+    }
+
+    [Fact]
+    public void UnresolvedExternFailsTheLoadNamingTheProgram()
+    {
+        using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "fwd_decl-el.elf"));
+        var e = Assert.Throws<BpfLoadException>(() => obj.Load());
+        Assert.Contains("call_fwd", e.Message);
+        Assert.Contains("'fwd'", e.Message);
+    }
+}

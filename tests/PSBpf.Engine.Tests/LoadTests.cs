@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace PSBpf.Engine.Tests;
+
+/// <summary>
+/// The load phase against libbpf: the kernel's program tag hashes the relocated instructions (map fds masked), so
+/// equal tags mean subprogram linking, map/data/extern relocations and CO-RE patches match libbpf bit for bit.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public class LoadTests
+{
+    /// <summary>Fixtures that load without CO-RE; CO-RE fixtures are added when the CO-RE engine lands.</summary>
+    public static IEnumerable<object[]> Loadable =>
+        new[] { "minimal", "calls", "sections", "autoload", "kconfig", "perf_event" }
+            .Select(n => new object[] { n });
+
+    [Theory]
+    [MemberData(nameof(Loadable))]
+    public void TagsMatchLibbpf(string fixture)
+    {
+        var path = Fixtures.Object(fixture);
+        using var oracle = Oracle.Run("load", path);
+        Assert.False(oracle.RootElement.TryGetProperty("error", out var err), $"libbpf failed to load {fixture}: {err}");
+        var expected = oracle.RootElement.GetProperty("programs").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("tag").GetString()!);
+
+        using var obj = BpfObject.Open(path);
+        obj.Load();
+        Assert.True(obj.IsLoaded);
+        foreach (var p in obj.Programs.Where(p => p.AutoLoad))
+        {
+            Assert.True(expected.TryGetValue(p.Name, out var tag), $"libbpf did not load {p.Name}");
+            Assert.True(tag == p.Tag, $"{fixture}/{p.Name}: tag {p.Tag}, libbpf {tag}");
+            Assert.NotNull(p.Id);
+        }
+
+        Assert.Equal(expected.Count, obj.Programs.Count(p => p.AutoLoad));
+        Assert.All(obj.Maps, m => Assert.NotNull(m.Id));
+    }
+}
+
+/// <summary>Tests that create kernel objects run one at a time, so id and fd accounting in leak tests is exact.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KernelCollection
+{
+    public const string Name = "kernel";
+}
