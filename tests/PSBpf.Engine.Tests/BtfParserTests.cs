@@ -23,6 +23,23 @@ public class BtfParserTests
         AssertSame(btf, dump);
     }
 
+    /// <summary>Encoding the parsed model reproduces clang's .BTF byte for byte (what the load phase uploads, before fixups).</summary>
+    [Theory]
+    [MemberData(nameof(Objects))]
+    public void EncoderRoundTripsFixtureBtf(string name)
+    {
+        var raw = ElfFile.Open(Fixtures.Object(name)).FindSection(".BTF")!.Data.ToArray();
+        var encoded = new BtfEncoder(BtfSpec.Parse(raw, name)).Encode();
+        Assert.Equal(raw, encoded);
+    }
+
+    [Fact]
+    public void EncoderRoundTripsKernelBtf()
+    {
+        var raw = File.ReadAllBytes("/sys/kernel/btf/vmlinux");
+        Assert.True(raw.AsSpan().SequenceEqual(new BtfEncoder(BtfSpec.Parse(raw, "vmlinux")).Encode()));
+    }
+
     [Fact]
     public void KernelBtfMatchesBpftool()
     {

@@ -11,4 +11,7 @@ public sealed class BtfDeclTag : BtfReference
 
     /// <summary>-1 when the tag applies to the type itself, else the member or parameter index.</summary>
     public int ComponentIndex { get; }
+
+    /// <summary>kind_flag: the tag is a compiler attribute rather than a btf_*_tag annotation (Linux 6.12+).</summary>
+    public bool IsAttribute => KindFlag;
 }

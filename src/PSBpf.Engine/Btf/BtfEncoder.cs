@@ -52,7 +52,7 @@ internal sealed class BtfEncoder
 
     private void WriteType(BtfType t)
     {
-        uint name = Str(t.Name);
+        uint name = Str(t.Name, t.NameOffset);
         switch (t)
         {
             case BtfInt i:
@@ -67,14 +67,14 @@ internal sealed class BtfEncoder
                 U32((uint)v.Linkage);
                 break;
             case BtfDeclTag d:
-                Head(name, BtfKind.DeclTag, 0, false, d.TypeId);
+                Head(name, BtfKind.DeclTag, 0, d.KindFlag, d.TypeId);
                 U32((uint)d.ComponentIndex);
                 break;
             case BtfForward fw:
                 Head(name, BtfKind.Forward, 0, fw.IsUnion, 0);
                 break;
             case BtfReference r:
-                Head(name, r.Kind, 0, false, r.TypeId);
+                Head(name, r.Kind, 0, r.KindFlag, r.TypeId);
                 break;
             case BtfArray a:
                 Head(name, BtfKind.Array, 0, false, 0);
@@ -86,7 +86,7 @@ internal sealed class BtfEncoder
                 Head(name, c.Kind, c.Members.Count, c.HasBitfieldEncoding, c.Size);
                 foreach (var m in c.Members)
                 {
-                    U32(Str(m.Name));
+                    U32(Str(m.Name, m.NameOffset));
                     U32(m.TypeId);
                     U32(c.HasBitfieldEncoding ? (m.BitfieldSize << 24) | m.BitOffset : m.BitOffset);
                 }
@@ -96,7 +96,7 @@ internal sealed class BtfEncoder
                 Head(name, BtfKind.Enum, e.Values.Count, e.IsSigned, e.Size);
                 foreach (var v in e.Values)
                 {
-                    U32(Str(v.Name));
+                    U32(Str(v.Name, v.NameOffset));
                     U32((uint)v.Value);
                 }
 
@@ -105,7 +105,7 @@ internal sealed class BtfEncoder
                 Head(name, BtfKind.Enum64, e.Values.Count, e.IsSigned, e.Size);
                 foreach (var v in e.Values)
                 {
-                    U32(Str(v.Name));
+                    U32(Str(v.Name, v.NameOffset));
                     U32((uint)v.Value);
                     U32((uint)((ulong)v.Value >> 32));
                 }
@@ -115,7 +115,7 @@ internal sealed class BtfEncoder
                 Head(name, BtfKind.FuncProto, p.Parameters.Count, false, p.ReturnTypeId);
                 foreach (var prm in p.Parameters)
                 {
-                    U32(Str(prm.Name));
+                    U32(Str(prm.Name, prm.NameOffset));
                     U32(prm.TypeId);
                 }
 
@@ -152,8 +152,11 @@ internal sealed class BtfEncoder
         _types.AddRange(b);
     }
 
-    private uint Str(string s)
+    /// <summary>The original offset when it still holds this name (keeps the blob identical), else a lookup or an append.</summary>
+    private uint Str(string s, uint original)
     {
+        if (original < _original.Length && Matches(original, s)) return original;
+
         if (_offsets.TryGetValue(s, out var off)) return off;
         var needle = Encoding.UTF8.GetBytes(s + "\0");
         int at = s.Length == 0 ? 0 : _original.AsSpan().IndexOf(needle);
@@ -165,5 +168,12 @@ internal sealed class BtfEncoder
 
         _offsets[s] = (uint)at;
         return (uint)at;
+    }
+
+    private bool Matches(uint offset, string s)
+    {
+        var rest = _original.AsSpan((int)offset);
+        int nul = rest.IndexOf((byte)0);
+        return nul >= 0 && Encoding.UTF8.GetByteCount(s) == nul && Encoding.UTF8.GetString(rest[..nul]) == s;
     }
 }

@@ -95,6 +95,8 @@ public sealed class BtfSpec
             }
 
             var made = Materialize(id, _offsets[index]);
+            made.NameOffset = U32(_types.Span, _offsets[index], IsBigEndian);
+            made.KindFlag = (U32(_types.Span, _offsets[index] + 4, IsBigEndian) >> 31) != 0;
             return Interlocked.CompareExchange(ref _cache[index], made, null) ?? made;
         }
     }
@@ -472,7 +474,7 @@ public sealed class BtfSpec
                 {
                     uint off = U32(s, p + 8, big);
                     members[i] = new BtfMember(GetString(U32(s, p, big)), Ref(U32(s, p + 4, big), id),
-                        kindFlag ? off & 0xffffff : off, kindFlag ? off >> 24 : 0);
+                        kindFlag ? off & 0xffffff : off, kindFlag ? off >> 24 : 0) { NameOffset = U32(s, p, big) };
                 }
 
                 return new BtfComposite(this, id, name, kind, sizeOrType, members, kindFlag);
@@ -483,7 +485,7 @@ public sealed class BtfSpec
                 for (int i = 0; i < vlen; i++, p += 8)
                 {
                     uint raw = U32(s, p + 4, big);
-                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), kindFlag ? (int)raw : raw);
+                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), kindFlag ? (int)raw : raw) { NameOffset = U32(s, p, big) };
                 }
 
                 return new BtfEnum(this, id, name, kind, sizeOrType, kindFlag, values);
@@ -494,7 +496,7 @@ public sealed class BtfSpec
                 for (int i = 0; i < vlen; i++, p += 12)
                 {
                     ulong v = U32(s, p + 4, big) | ((ulong)U32(s, p + 8, big) << 32);
-                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), (long)v);
+                    values[i] = new BtfEnumValue(GetString(U32(s, p, big)), (long)v) { NameOffset = U32(s, p, big) };
                 }
 
                 return new BtfEnum(this, id, name, kind, sizeOrType, kindFlag, values);
@@ -504,7 +506,7 @@ public sealed class BtfSpec
                 var ps = new BtfParameter[vlen];
                 for (int i = 0; i < vlen; i++, p += 8)
                 {
-                    ps[i] = new BtfParameter(GetString(U32(s, p, big)), Ref(U32(s, p + 4, big), id));
+                    ps[i] = new BtfParameter(GetString(U32(s, p, big)), Ref(U32(s, p + 4, big), id)) { NameOffset = U32(s, p, big) };
                 }
 
                 return new BtfFuncProto(this, id, name, Ref(sizeOrType, id), ps);

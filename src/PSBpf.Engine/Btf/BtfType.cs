@@ -17,6 +17,10 @@ public abstract class BtfType
     public uint Id { get; }
     /// <summary>Name; empty for anonymous types.</summary>
     public string Name { get; internal set; }
+    /// <summary>Offset of the name in the string section it was read from, reused when re-encoding.</summary>
+    internal uint NameOffset { get; set; }
+    /// <summary>The kind_flag bit as read (bitfield encoding, signedness, union forward, or attribute tag).</summary>
+    internal bool KindFlag { get; set; }
     /// <summary>BTF kind.</summary>
     public BtfKind Kind { get; }
 
