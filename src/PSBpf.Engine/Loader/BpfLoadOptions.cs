@@ -15,6 +15,12 @@ public sealed record BpfLoadOptions
     /// <summary>Kernel BTF to relocate CO-RE programs against. Default /sys/kernel/btf/vmlinux.</summary>
     public string KernelBtfPath { get; init; } = "/sys/kernel/btf/vmlinux";
 
+    /// <summary>
+    /// BTF kinds to assume the kernel supports, instead of probing it (tests use this to exercise sanitisation);
+    /// null probes the running kernel.
+    /// </summary>
+    public Btf.BtfFeatures? BtfFeatures { get; init; }
+
     /// <summary>Receives progress messages (maps created, programs loaded, verifier logs at LogLevel &gt; 0).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -45,6 +45,8 @@ internal sealed unsafe class BpfObjectLoader
 
     private void Log(string message) => _options.Log?.Invoke(message);
 
+    private BtfFeatures Features => _options.BtfFeatures ?? KernelFeatures.Btf;
+
     private void LoadBtf()
     {
         if (_obj.Btf is not { } btf) return;
@@ -62,7 +64,7 @@ internal sealed unsafe class BpfObjectLoader
             }
         }
 
-        var blob = new BtfEncoder(btf).Encode();
+        var blob = BtfSanitizer.Sanitize(new BtfEncoder(btf).Encode(), Features);
         int fd;
         fixed (byte* b = blob)
         {
@@ -239,7 +241,8 @@ internal sealed unsafe class BpfObjectLoader
         var license = Encoding.UTF8.GetBytes(_obj.License + "\0");
         var funcInfo = Records(linked.FuncInfos.Select(f => new[] { (uint)f.InstructionOffset, f.TypeId }));
         var lineInfo = Records(linked.LineInfos.Select(l => new[] { (uint)l.InstructionOffset, l.FileNameOffset, l.LineOffset, l.LineColumn }));
-        bool withBtf = _obj.BtfFd is not null && linked.FuncInfos.Count > 0;
+        // func/line info need kernel FUNC support; without it the FUNCs were sanitised away (libbpf: FEAT_BTF_FUNC)
+        bool withBtf = _obj.BtfFd is not null && linked.FuncInfos.Count > 0 && Features.Func;
 
         fixed (byte* c = code, lic = license, fi = funcInfo, li = lineInfo)
         {
