@@ -11,7 +11,7 @@ public class LoadTests
 {
     /// <summary>Fixtures that load without CO-RE; CO-RE fixtures are added when the CO-RE engine lands.</summary>
     public static IEnumerable<object[]> Loadable =>
-        new[] { "minimal", "calls", "sections", "autoload", "kconfig", "perf_event" }
+        new[] { "minimal", "calls", "sections", "autoload", "kconfig", "perf_event", "pinned" }
             .Select(n => new object[] { n });
 
     [Theory]
@@ -26,6 +26,7 @@ public class LoadTests
 
         using var obj = BpfObject.Open(path);
         obj.Load();
+        obj.Unpin(); // pin-by-name maps land in /sys/fs/bpf; leave nothing behind
         Assert.True(obj.IsLoaded);
         foreach (var p in obj.Programs.Where(p => p.AutoLoad))
         {

@@ -30,6 +30,7 @@ internal sealed unsafe class BpfObjectLoader
             var code = new RelocationPass(_obj, _options).Apply();
             var linked = _obj.Programs.Where(p => p.AutoLoad).Select(p => new ProgramLinker(_obj, code).Link(p)).ToList();
             LoadBtf();
+            PreparePins();
             foreach (var map in _obj.Maps) CreateMap(map);
             foreach (var l in linked) LoadProgram(l, externs);
             InitSlots();
@@ -99,6 +100,21 @@ internal sealed unsafe class BpfObjectLoader
     /// <summary>Programs that the kernel only accepts with BTF (struct_ops, tracing with BTF attach) make BTF mandatory.</summary>
     private bool NeedsBtf() => _obj.Programs.Any(p => p.AutoLoad && (p.Type == BpfProgramType.struct_ops
         || (p.SectionDefinition?.Flags & BpfSectionFlags.AttachBtf) != 0));
+
+    /// <summary>Pin-by-name maps go under the pin root, which must be a directory on bpffs.</summary>
+    private void PreparePins()
+    {
+        foreach (var map in _obj.Maps.Where(m => m.Pinning == BpfPinning.ByName))
+        {
+            if (map.PinPath == $"{MapReader.DefaultPinRoot}/{map.Name}") map.PinPath = Path.Join(_options.PinRoot, map.Name);
+        }
+
+        foreach (var dir in _obj.Maps.Where(m => m.PinPath is not null).Select(m => Path.GetDirectoryName(m.PinPath!)!).Distinct())
+        {
+            if (!Directory.Exists(dir)) throw new BpfLoadException($"pin directory {dir}", "does not exist (create it on a bpffs mount, e.g. under /sys/fs/bpf)");
+            if (!BpfFs.Contains(dir)) throw new BpfLoadException($"pin directory {dir}", "is not on a bpffs mount (mount -t bpf bpf /sys/fs/bpf); maps can only be pinned there");
+        }
+    }
 
     private void CreateMap(BpfMap map)
     {

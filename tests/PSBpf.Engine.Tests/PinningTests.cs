@@ -1,0 +1,69 @@
+namespace PSBpf.Engine.Tests;
+
+/// <summary>LIBBPF_PIN_BY_NAME maps: pinned under the pin root, reused when compatible, refused when not, unpinned on request.</summary>
+[Collection(KernelCollection.Name)]
+public sealed class PinningTests : IDisposable
+{
+    private readonly string _root = Path.Combine("/sys/fs/bpf", "psbpf-test-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public PinningTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        foreach (var f in Directory.EnumerateFiles(_root)) File.Delete(f);
+        Directory.Delete(_root);
+    }
+
+    private BpfLoadOptions Options => new() { PinRoot = _root };
+
+    [Fact]
+    public void PinsAreCreatedReusedAndRemoved()
+    {
+        var pin = Path.Combine(_root, "psbpf_shared");
+        using var first = BpfObject.Open(Fixtures.Object("pinned"));
+        first.Load(Options);
+        Assert.Equal(pin, first.Maps["psbpf_shared"].PinPath);
+        Assert.True(File.Exists(pin));
+        Assert.False(first.Maps["psbpf_shared"].ReusedPin);
+
+        using var second = BpfObject.Open(Fixtures.Object("pinned"));
+        second.Load(Options);
+        Assert.True(second.Maps["psbpf_shared"].ReusedPin);
+        Assert.Equal(first.Maps["psbpf_shared"].Id, second.Maps["psbpf_shared"].Id); // the very same kernel map
+
+        second.Unpin();
+        Assert.True(File.Exists(pin)); // second did not create it, so it does not remove it
+        first.Unpin();
+        Assert.False(File.Exists(pin));
+    }
+
+    [Fact]
+    public void IncompatiblePinIsRefusedClearly()
+    {
+        using var first = BpfObject.Open(Fixtures.Object("pinned"));
+        first.Load(Options);
+        using var other = BpfObject.Open(Fixtures.Object("pinned_mismatch"));
+        var e = Assert.Throws<BpfLoadException>(() => other.Load(Options));
+        Assert.Contains("not compatible", e.Message);
+        Assert.Contains("max_entries 64 vs 128", e.Message);
+        Assert.False(other.IsLoaded);
+        first.Unpin();
+    }
+
+    [Fact]
+    public void FailedLoadRemovesThePinsItMade()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("pinned"));
+        obj.Programs["count_packets"].Type = BpfProgramType.unspec; // fails after the map is created and pinned
+        Assert.Throws<BpfLoadException>(() => obj.Load(Options));
+        Assert.False(File.Exists(Path.Combine(_root, "psbpf_shared")));
+    }
+
+    [Fact]
+    public void PinRootMustBeOnBpffs()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("pinned"));
+        var e = Assert.Throws<BpfLoadException>(() => obj.Load(new BpfLoadOptions { PinRoot = Path.GetTempPath() }));
+        Assert.Contains("not on a bpffs mount", e.Message);
+    }
+}
