@@ -110,3 +110,34 @@ public class LoadBehaviourTests
         Assert.Contains("'fwd'", e.Message);
     }
 }
+
+/// <summary>Initial slots of prog arrays and map-in-maps, written after everything exists (cilium's btf_map_init object).</summary>
+[Collection(KernelCollection.Name)]
+public class InitialSlotTests
+{
+    [Fact]
+    public unsafe void ProgArrayAndOuterMapSlotsPointAtTheRightObjects()
+    {
+        using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "btf_map_init-el.elf"));
+        foreach (var p in obj.Programs) p.Type = BpfProgramType.socket_filter; // cilium's section names are unknown to libbpf
+        obj.Load();
+        uint key = 1, value = 0;
+        // from user space, lookups in prog arrays and map-in-maps return the ids of what the slot holds
+        Assert.True(PSBpf.Engine.Native.Bpf.MapLookupElem(obj.Maps["prog_array_init"].Fd!, &key, &value, "test"));
+        Assert.Equal(obj.Programs["tail_1"].Id, value);
+        Assert.True(PSBpf.Engine.Native.Bpf.MapLookupElem(obj.Maps["outer_map_init"].Fd!, &key, &value, "test"));
+        Assert.Equal(obj.Maps["inner_map"].Id, value);
+        key = 0;
+        Assert.False(PSBpf.Engine.Native.Bpf.MapLookupElem(obj.Maps["prog_array_init"].Fd!, &key, &value, "test")); // sparse: slot 0 empty
+    }
+
+    [Fact]
+    public void VerifierStatisticsForSuccessfulLoads()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("calls"));
+        obj.Load(new BpfLoadOptions { LogLevel = 4 });
+        var p = obj.Programs["on_getpid"];
+        Assert.Contains("processed", p.VerifierLog);
+        Assert.True(p.VerifiedInstructions > 0);
+    }
+}
