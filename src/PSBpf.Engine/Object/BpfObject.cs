@@ -47,7 +47,10 @@ public sealed class BpfObject : IDisposable
     internal ElfFile Elf { get; private set; } = null!;
 
     /// <summary>Opens an object file. Throws <see cref="BpfFormatException"/> naming the file, section and offset at fault.</summary>
-    public static BpfObject Open(string path)
+    public static BpfObject Open(string path) => Open(path, null);
+
+    /// <summary>Opens an object file under a chosen object name (libbpf's object_name open option); null derives it from the file name.</summary>
+    public static BpfObject Open(string path, string? name)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -61,7 +64,7 @@ public sealed class BpfObject : IDisposable
             throw new FileNotFoundException($"BPF object file '{full}' does not exist", full, e);
         }
 
-        return Open(bytes, ObjectNameFromPath(full), full);
+        return Open(bytes, name ?? ObjectNameFromPath(full), full);
     }
 
     /// <summary>Opens an object from memory; <paramref name="name"/> plays the role of libbpf's object name.</summary>

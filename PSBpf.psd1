@@ -1,0 +1,35 @@
+#
+# Module manifest for PSBpf: eBPF for PowerShell 7 on Linux.
+# build.ps1 copies this file into out/PSBpf/<ModuleVersion>/ next to PSBpf.dll and PSBpf.Engine.dll.
+# tests/PSBpf.Module.Tests checks that CmdletsToExport equals the cmdlets PSBpf.dll defines.
+#
+@{
+    RootModule             = 'PSBpf.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = 'bdcfb6fa-0ae8-4ddb-8f4c-85a77828fc20'
+    Author                 = 'PSBpf contributors'
+    CompanyName            = 'PSBpf contributors'
+    Copyright              = '(c) PSBpf contributors.'
+    Description            = 'Work with eBPF on Linux from PowerShell: open BPF object files (*.bpf.o), load, attach and inspect programs and maps, stream ring buffer events. A pure-managed loader: no libbpf, no native helper library.'
+    PowerShellVersion      = '7.4'
+    CompatiblePSEditions   = @('Core')
+
+    # The engine is also a .NET library for C# callers; loading it explicitly makes [PSBpf.Engine.BpfObject] usable at once.
+    RequiredAssemblies     = @('PSBpf.Engine.dll')
+    FormatsToProcess       = @('PSBpf.format.ps1xml')
+
+    CmdletsToExport        = @('Import-BpfObject')
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('eBPF', 'BPF', 'Linux', 'libbpf', 'BTF', 'CO-RE', 'XDP', 'tracing', 'kernel', 'observability', 'PSEdition_Core')
+            # ProjectUri and LicenseUri are left for the maintainers to fill in once the repository is published.
+            # ProjectUri = ''
+            # LicenseUri = ''
+            ReleaseNotes = 'Foundation and the open phase: Import-BpfObject.'
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel;
+using System.Globalization;
+using PSBpf.Engine;
+using PSBpf.Engine.Btf;
+
+namespace PSBpf.Errors;
+
+/// <summary>
+/// Maps engine and system exceptions to the ErrorId, category and message a cmdlet reports.
+/// Free of PowerShell types so it can be unit-tested without a runspace; <c>BpfErrorRecordFactory</c> turns the result into an ErrorRecord.
+/// </summary>
+public static class BpfErrorClassifier
+{
+    private const int EPERM = 1;
+    private const int EACCES = 13;
+
+    /// <summary>Classifies <paramref name="exception"/>; <paramref name="target"/> (a path or name) is used in messages when the exception does not name one.</summary>
+    public static BpfErrorInfo Classify(Exception exception, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            FileNotFoundException f => new BpfErrorInfo(
+                BpfErrorIds.ObjectNotFound,
+                BpfErrorCategory.ObjectNotFound,
+                Format("Cannot find BPF object file '{0}' because it does not exist.", f.FileName ?? target ?? "?")),
+            DirectoryNotFoundException => new BpfErrorInfo(
+                BpfErrorIds.ObjectNotFound,
+                BpfErrorCategory.ObjectNotFound,
+                Format("Cannot find BPF object file '{0}' because a directory on its path does not exist.", target ?? "?")),
+            BpfByteOrderException b => new BpfErrorInfo(
+                BpfErrorIds.ObjectWrongByteOrder,
+                BpfErrorCategory.InvalidData,
+                Format("BPF object '{0}' is {1}-endian; this host is {2}-endian.", b.FileName ?? target ?? "?", b.ObjectIsBigEndian ? "big" : "little", BitConverter.IsLittleEndian ? "little" : "big"),
+                Format("Rebuild the object for this host: clang -target {0} (or plain -target bpf on this machine).", BitConverter.IsLittleEndian ? "bpfel" : "bpfeb")),
+            BpfFormatException f => new BpfErrorInfo(
+                BpfErrorIds.ObjectInvalid,
+                BpfErrorCategory.InvalidData,
+                DescribeFormatError(f, target),
+                "Check that the file is a BPF object built with clang -target bpf -g (ELF64, machine BPF)."),
+            BpfValueException v => new BpfErrorInfo(
+                BpfErrorIds.ValueInvalid,
+                BpfErrorCategory.InvalidArgument,
+                string.IsNullOrEmpty(v.Path)
+                    ? Format("Invalid value: {0}", v.Detail)
+                    : Format("Invalid value for '{0}': {1}", v.Path, v.Detail)),
+            UnauthorizedAccessException => new BpfErrorInfo(
+                BpfErrorIds.PermissionDenied,
+                BpfErrorCategory.PermissionDenied,
+                Format("Permission denied{0}: {1}", target is null ? string.Empty : Format(" for '{0}'", target), exception.Message),
+                "Run as root, or grant the needed capabilities (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN or CAP_SYS_ADMIN) and read access to the file."),
+            Win32Exception { NativeErrorCode: EPERM or EACCES } => new BpfErrorInfo(
+                BpfErrorIds.PermissionDenied,
+                BpfErrorCategory.PermissionDenied,
+                Format("Permission denied{0}: {1}", target is null ? string.Empty : Format(" for '{0}'", target), exception.Message),
+                "Run as root, or grant the needed capabilities (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN or CAP_SYS_ADMIN)."),
+            OperationCanceledException => new BpfErrorInfo(
+                BpfErrorIds.OperationStopped,
+                BpfErrorCategory.OperationStopped,
+                "The operation was stopped."),
+            IOException => new BpfErrorInfo(
+                BpfErrorIds.ReadError,
+                BpfErrorCategory.ReadError,
+                Format("Cannot read '{0}': {1}", target ?? "?", exception.Message)),
+            _ => new BpfErrorInfo(BpfErrorIds.Unexpected, BpfErrorCategory.NotSpecified, exception.Message),
+        };
+    }
+
+    /// <summary>
+    /// "BPF object file 'x.o' is invalid (section .BTF, offset 0x18): detail" — the file, section and offset each named when known.
+    /// </summary>
+    public static string DescribeFormatError(BpfFormatException exception, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var where = new List<string>(2);
+        if (!string.IsNullOrEmpty(exception.SectionName)) where.Add("section " + exception.SectionName);
+        if (exception.Offset is long offset) where.Add(Format("offset 0x{0:x}", offset));
+        var location = where.Count == 0 ? string.Empty : " (" + string.Join(", ", where) + ")";
+        string subject = (target, exception.FileName) switch
+        {
+            (not null, not null) when !string.Equals(target, exception.FileName, StringComparison.Ordinal)
+                => Format("'{0}' (opened as object '{1}')", target, exception.FileName), // Import-BpfObject -Name
+            (_, not null) => Format("'{0}'", exception.FileName),
+            (not null, null) => Format("'{0}'", target),
+            _ => "(unnamed)",
+        };
+        return Format("BPF object file {0} is invalid{1}: {2}", subject, location, exception.Detail);
+    }
+
+    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+}

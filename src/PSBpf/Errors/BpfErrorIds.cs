@@ -1,0 +1,39 @@
+namespace PSBpf.Errors;
+
+/// <summary>
+/// The stable ErrorIds of every ErrorRecord the PSBpf cmdlets write. Scripts match on these
+/// (<c>$_.FullyQualifiedErrorId -like 'BpfObjectNotFound,*'</c>, Pester's <c>Should -Throw -ErrorId</c>),
+/// so a value never changes once shipped; add new ids instead.
+/// </summary>
+public static class BpfErrorIds
+{
+    /// <summary>The object file (or the path given for it) does not exist. Category ObjectNotFound.</summary>
+    public const string ObjectNotFound = "BpfObjectNotFound";
+
+    /// <summary>The object file was compiled for the other byte order than this host's. Category InvalidData.</summary>
+    public const string ObjectWrongByteOrder = "BpfObjectWrongByteOrder";
+
+    /// <summary>The object file is not a valid BPF ELF object (bad ELF, BTF, section or relocation). Category InvalidData.</summary>
+    public const string ObjectInvalid = "BpfObjectInvalid";
+
+    /// <summary>A value does not fit the BTF type it is written to (globals, map keys and values). Category InvalidArgument.</summary>
+    public const string ValueInvalid = "BpfValueInvalid";
+
+    /// <summary>The operation needs a privilege the process lacks (EPERM/EACCES, missing CAP_BPF/CAP_SYS_ADMIN). Category PermissionDenied.</summary>
+    public const string PermissionDenied = "BpfPermissionDenied";
+
+    /// <summary>A path resolved to a provider other than the FileSystem provider. Category InvalidArgument.</summary>
+    public const string PathNotFileSystem = "BpfPathNotFileSystem";
+
+    /// <summary>A path names a directory where an object file is required. Category InvalidArgument.</summary>
+    public const string PathIsDirectory = "BpfPathIsDirectory";
+
+    /// <summary>Reading a file failed for a reason other than the ones above (I/O error). Category ReadError.</summary>
+    public const string ReadError = "BpfReadError";
+
+    /// <summary>The operation was cancelled (Ctrl+C, <c>Select-Object -First</c>). Category OperationStopped.</summary>
+    public const string OperationStopped = "BpfOperationStopped";
+
+    /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
+    public const string Unexpected = "BpfUnexpectedError";
+}

@@ -1,0 +1,124 @@
+using System.ComponentModel;
+using System.Reflection;
+using PSBpf.Engine;
+using PSBpf.Engine.Btf;
+using PSBpf.Errors;
+
+namespace PSBpf.Module.Tests;
+
+/// <summary>Engine and system exceptions → ErrorId, category and message (the part of the cmdlets' error handling that needs no runspace).</summary>
+public sealed class ErrorClassifierTests
+{
+    private static string CorpusFile(string name)
+    {
+        var path = Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, "..", "shared", "corpus", "cilium-ebpf", name));
+        Assert.True(File.Exists(path), $"corpus file {path} is missing");
+        return path;
+    }
+
+    [Fact]
+    public void A_missing_file_is_BpfObjectNotFound()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "psbpf-does-not-exist.bpf.o");
+        var e = Assert.Throws<FileNotFoundException>(() => BpfObject.Open(missing));
+        var info = BpfErrorClassifier.Classify(e, missing);
+        Assert.Equal((BpfErrorIds.ObjectNotFound, BpfErrorCategory.ObjectNotFound), (info.ErrorId, info.Category));
+        Assert.Contains(missing, info.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_directory_on_the_path_is_BpfObjectNotFound_too()
+    {
+        var info = BpfErrorClassifier.Classify(new DirectoryNotFoundException("no dir"), "/nonexistent/x.o");
+        Assert.Equal(BpfErrorIds.ObjectNotFound, info.ErrorId);
+    }
+
+    [Fact]
+    public void A_corrupted_file_is_BpfObjectInvalid_naming_the_file_and_offset()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"psbpf-corrupt-{Environment.ProcessId}.bpf.o");
+        var bytes = File.ReadAllBytes(TestPaths.Fixture("minimal.bpf.o"));
+        File.WriteAllBytes(file, bytes.AsSpan(0, 100).ToArray()); // ELF header intact, section headers cut off
+        try
+        {
+            var e = Assert.ThrowsAny<BpfFormatException>(() => BpfObject.Open(file));
+            Assert.IsNotType<BpfByteOrderException>(e);
+            var info = BpfErrorClassifier.Classify(e, file);
+            Assert.Equal((BpfErrorIds.ObjectInvalid, BpfErrorCategory.InvalidData), (info.ErrorId, info.Category));
+            Assert.Contains(file, info.Message, StringComparison.Ordinal);
+            Assert.NotNull(info.RecommendedAction);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Format_messages_name_file_section_and_offset()
+    {
+        var e = new BpfFormatException("/x/a.bpf.o", ".BTF", 0x18, "type id 7 out of range");
+        Assert.Equal("BPF object file '/x/a.bpf.o' is invalid (section .BTF, offset 0x18): type id 7 out of range", BpfErrorClassifier.DescribeFormatError(e));
+        // Opened with -Name: the engine knows only the object name; the path comes from the cmdlet.
+        var named = new BpfFormatException("tracer", null, null, "not an ELF file");
+        Assert.Equal("BPF object file '/x/a.bpf.o' (opened as object 'tracer') is invalid: not an ELF file", BpfErrorClassifier.DescribeFormatError(named, "/x/a.bpf.o"));
+    }
+
+    [Fact]
+    public void A_big_endian_object_is_BpfObjectWrongByteOrder()
+    {
+        var file = CorpusFile("loader-clang-14-eb.elf");
+        var e = Assert.Throws<BpfByteOrderException>(() => BpfObject.Open(file));
+        var info = BpfErrorClassifier.Classify(e, file);
+        Assert.Equal((BpfErrorIds.ObjectWrongByteOrder, BpfErrorCategory.InvalidData), (info.ErrorId, info.Category));
+        Assert.Contains("big-endian", info.Message, StringComparison.Ordinal);
+        Assert.Contains("bpfel", info.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_that_does_not_fit_is_BpfValueInvalid_naming_the_field()
+    {
+        using var obj = BpfObject.Open(TestPaths.Fixture("minimal.bpf.o"));
+        var e = Assert.Throws<BpfValueException>(() => obj.Globals["my_pid"].Value = "not a number");
+        var info = BpfErrorClassifier.Classify(e);
+        Assert.Equal((BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument), (info.ErrorId, info.Category));
+        Assert.Contains("my_pid", info.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    public void EPERM_and_EACCES_are_BpfPermissionDenied(int errno)
+    {
+        var info = BpfErrorClassifier.Classify(new Win32Exception(errno), "bpf(BPF_PROG_LOAD)");
+        Assert.Equal((BpfErrorIds.PermissionDenied, BpfErrorCategory.PermissionDenied), (info.ErrorId, info.Category));
+        Assert.Contains("CAP_BPF", info.RecommendedAction, StringComparison.Ordinal);
+        var denied = BpfErrorClassifier.Classify(new UnauthorizedAccessException("Access denied"), "/root/x.o");
+        Assert.Equal(BpfErrorIds.PermissionDenied, denied.ErrorId);
+    }
+
+    [Fact]
+    public void Other_failures_keep_their_message_under_a_generic_id()
+    {
+        Assert.Equal(BpfErrorIds.ReadError, BpfErrorClassifier.Classify(new IOException("disk on fire"), "/x").ErrorId);
+        Assert.Equal(BpfErrorIds.OperationStopped, BpfErrorClassifier.Classify(new OperationCanceledException()).ErrorId);
+        var other = BpfErrorClassifier.Classify(new InvalidOperationException("odd"));
+        Assert.Equal((BpfErrorIds.Unexpected, BpfErrorCategory.NotSpecified, "odd"), (other.ErrorId, other.Category, other.Message));
+    }
+
+    [Fact]
+    public void Every_category_is_a_PowerShell_ErrorCategory()
+    {
+        var errorCategory = ModuleMetadata.Instance.Automation.GetType("System.Management.Automation.ErrorCategory", throwOnError: true)!;
+        var names = errorCategory.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Enum.GetNames<BpfErrorCategory>(), n => Assert.Contains(n, names));
+    }
+
+    [Fact]
+    public void Error_ids_are_unique_and_prefixed()
+    {
+        var ids = typeof(BpfErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id => Assert.Matches("^Bpf[A-Za-z]+$", id));
+    }
+}

@@ -1,0 +1,59 @@
+namespace PSBpf.Module.Tests;
+
+/// <summary>Which objects bind to which parameters when piped between cmdlets (static model, see <see cref="PipelineBinding"/>).</summary>
+public sealed class PipelineBindingTests
+{
+    private static ModuleMetadata M => ModuleMetadata.Instance;
+
+    [Fact]
+    public void Get_ChildItem_output_binds_to_LiteralPath_through_PSPath()
+    {
+        // Get-ChildItem writes FileInfo objects; the FileSystem provider adds PSPath as a note property.
+        var fileInfo = M.CoreType("System.IO.FileInfo");
+        var notes = PipelineBinding.NotePropertiesFor(fileInfo, M);
+        Assert.Contains("PSPath", notes);
+
+        var best = PipelineBinding.Best(fileInfo, M.Cmdlet("Import-BpfObject"), M, notes);
+        Assert.NotNull(best);
+        Assert.Equal(("LiteralPath", "LiteralPath", PipelineBindingKind.ByPropertyName, "PSPath", false), (best!.Parameter, best.ParameterSet, best.Kind, best.Property, best.NeedsCoercion));
+    }
+
+    [Fact]
+    public void Without_the_provider_note_properties_a_FileInfo_would_only_bind_by_string_conversion()
+    {
+        // The reason PSPath needs the special case: .NET's FileInfo has no PSPath (or Path) property.
+        var fileInfo = M.CoreType("System.IO.FileInfo");
+        var best = PipelineBinding.Best(fileInfo, M.Cmdlet("Import-BpfObject"), M);
+        Assert.NotNull(best);
+        Assert.True(best!.NeedsCoercion);
+        Assert.Equal(PipelineBindingKind.ByValue, best.Kind);
+    }
+
+    [Fact]
+    public void Strings_bind_to_Path_by_value()
+    {
+        var best = PipelineBinding.Best(M.CoreType("System.String"), M.Cmdlet("Import-BpfObject"), M);
+        Assert.Equal(("Path", PipelineBindingKind.ByValue, false), (best!.Parameter, best.Kind, best.NeedsCoercion));
+    }
+
+    [Fact]
+    public void A_BpfObject_binds_back_to_Path_through_its_Path_property()
+    {
+        // Documented under INPUTS: objects with a Path property re-open their file.
+        var bpfObject = M.ModuleType("PSBpf.Engine.BpfObject")!;
+        var best = PipelineBinding.Best(bpfObject, M.Cmdlet("Import-BpfObject"), M);
+        Assert.Equal(("Path", PipelineBindingKind.ByPropertyName, "Path"), (best!.Parameter, best.Kind, best.Property));
+    }
+
+    [Fact]
+    public void Every_pipeline_parameter_accepts_something()
+    {
+        foreach (var c in M.Cmdlets)
+        {
+            foreach (var p in c.Parameters.Where(p => p.Sets.Any(s => s.ValueFromPipeline || s.ValueFromPipelineByPropertyName)))
+            {
+                Assert.False(p.IsSwitch, $"{c.Name}: switch -{p.Name} takes pipeline input");
+            }
+        }
+    }
+}
