@@ -18,7 +18,7 @@
     RequiredAssemblies     = @('PSBpf.Engine.dll')
     FormatsToProcess       = @('PSBpf.format.ps1xml')
 
-    CmdletsToExport        = @('Import-BpfObject')
+    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -8,7 +8,8 @@ internal sealed record CmdletModel(
     string? DefaultParameterSetName,
     IReadOnlyList<Type> OutputTypes,
     IReadOnlyList<string> OutputTypeNames,
-    IReadOnlyList<ParameterModel> Parameters)
+    IReadOnlyList<ParameterModel> Parameters,
+    bool SupportsShouldProcess = false)
 {
     public string Name => $"{Verb}-{Noun}";
 

@@ -88,6 +88,17 @@ public sealed class CmdletStaticTests
         }
     }
 
+    /// <summary>Cmdlets whose verbs change state support -WhatIf/-Confirm (PowerShell's guideline for state changes).</summary>
+    [Fact]
+    public void State_changing_cmdlets_support_ShouldProcess()
+    {
+        string[] changing = ["Invoke", "Add", "Remove", "Set", "Clear", "Register", "Unregister", "Start", "Stop", "Enable", "Disable"];
+        foreach (var c in M.Cmdlets.Where(c => changing.Contains(c.Verb)))
+        {
+            Assert.True(c.SupportsShouldProcess, $"{c.Name} changes state but does not support -WhatIf/-Confirm");
+        }
+    }
+
     [Fact]
     public void Every_cmdlet_has_a_docs_page_that_documents_every_parameter_as_declared()
     {

@@ -84,6 +84,16 @@ internal sealed class ModuleMetadata
                     Named<bool>(s, "ValueFromPipeline"),
                     Named<bool>(s, "ValueFromPipelineByPropertyName"))).ToList()))
             .ToList();
+
+        // SupportsShouldProcess gives the cmdlet -WhatIf and -Confirm, which its page documents like any other parameter.
+        bool shouldProcess = Named<bool>(cmdlet, "SupportsShouldProcess");
+        if (shouldProcess)
+        {
+            var switchType = cmdlet.AttributeType.Assembly.GetType("System.Management.Automation.SwitchParameter", throwOnError: true)!;
+            parameters.Add(new ParameterModel("WhatIf", switchType, ["wi"], false, [new ParameterSetBinding(ParameterSetBinding.AllSets, false, null, false, false)]));
+            parameters.Add(new ParameterModel("Confirm", switchType, ["cf"], false, [new ParameterSetBinding(ParameterSetBinding.AllSets, false, null, false, false)]));
+        }
+
         return new CmdletModel(
             type,
             (string)cmdlet.ConstructorArguments[0].Value!,
@@ -91,6 +101,7 @@ internal sealed class ModuleMetadata
             Named<string>(cmdlet, "DefaultParameterSetName"),
             outputs.OfType<Type>().ToList(),
             outputs.OfType<string>().ToList(),
-            parameters);
+            parameters,
+            shouldProcess);
     }
 }

@@ -46,6 +46,14 @@ public sealed class PipelineBindingTests
     }
 
     [Fact]
+    public void Import_BpfObject_output_pipes_into_Invoke_BpfLoad()
+    {
+        var output = M.ModuleType("PSBpf.Engine.BpfObject")!;
+        var best = PipelineBinding.Best(output, M.Cmdlet("Invoke-BpfLoad"), M);
+        Assert.Equal(("InputObject", PipelineBindingKind.ByValue), (best!.Parameter, best.Kind));
+    }
+
+    [Fact]
     public void Every_pipeline_parameter_accepts_something()
     {
         foreach (var c in M.Cmdlets)

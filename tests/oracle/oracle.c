@@ -2,11 +2,12 @@
 /*
  * oracle: libbpf's view of a BPF object file, as JSON, for PSBpf's tests.
  *
- *   oracle [-v] open <file.o> [--pin-root DIR]
+ *   oracle [-v] open <file.o> [--pin-root DIR] [--btf-custom-path FILE]
  *       bpf_object__open_file() only (nothing reaches the kernel); prints the
  *       object name, its programs and its maps in libbpf's iteration order.
  *
  *   oracle [-v] load <file.o> [--pin-root DIR] [--keep-pins] [--only P1,P2,...]
+ *                    [--btf-custom-path FILE]
  *       open + bpf_object__load(); prints kernel id, tag and xlated length of
  *       every loaded program and the id of every created map, then closes
  *       everything. Maps pinned by this run (LIBBPF_PIN_BY_NAME) are unpinned
@@ -14,6 +15,12 @@
  *       alone either way. --only turns autoload off for every program not
  *       named (e.g. to load the kprobes of an object whose fentry programs
  *       this kernel cannot load).
+ *
+ *   --btf-custom-path FILE (open, load) sets bpf_object_open_opts.btf_custom_path:
+ *       CO-RE relocates against FILE's BTF (raw BTF or an ELF object's .BTF)
+ *       instead of the running kernel's. With -v, libbpf's debug log on stderr
+ *       shows every CO-RE decision ("prog 'P': relo #N: ..."); relocation runs
+ *       before BPF_PROG_LOAD, so the log is complete even when the load fails.
  *
  *   oracle [-v] btf-bench <btf-file> <iterations> <struct-name>
  *       times btf__parse() + btf__find_by_name_kind(STRUCT) + btf__free() per
@@ -190,9 +197,13 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* bpf_object_open_opts.btf_custom_path, from --btf-custom-path */
+static const char *btf_custom_path;
+
 static struct bpf_object *open_object(const char *path, const char *pin_root, int *err)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_root);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_root,
+		    .btf_custom_path = btf_custom_path);
 	struct bpf_object *obj;
 
 	obj = bpf_object__open_file(path, &opts);
@@ -541,8 +552,9 @@ static int cmd_btf_bench(const char *path, long iterations, const char *type_nam
 
 static int usage(void)
 {
-	fputs("usage: oracle [-v] open <file.o> [--pin-root DIR]\n"
+	fputs("usage: oracle [-v] open <file.o> [--pin-root DIR] [--btf-custom-path FILE]\n"
 	      "       oracle [-v] load <file.o> [--pin-root DIR] [--keep-pins] [--only P1,P2,...]\n"
+	      "                   [--btf-custom-path FILE]\n"
 	      "       oracle [-v] btf-bench <btf-file> <iterations> <struct-name>\n",
 	      stderr);
 	return 2;
@@ -567,6 +579,10 @@ int main(int argc, char **argv)
 			if (++i >= argc || !argv[i][0])
 				return usage();
 			only = argv[i];
+		} else if (strcmp(a, "--btf-custom-path") == 0) {
+			if (++i >= argc || !argv[i][0])
+				return usage();
+			btf_custom_path = argv[i];
 		} else if (strcmp(a, "--keep-pins") == 0) {
 			keep_pins = true;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -600,7 +616,7 @@ int main(int argc, char **argv)
 		char *end;
 		long n;
 
-		if (npos != 4 || pin_root || keep_pins || only)
+		if (npos != 4 || pin_root || keep_pins || only || btf_custom_path)
 			return usage();
 		errno = 0;
 		n = strtol(pos[2], &end, 10);

@@ -21,6 +21,9 @@ public sealed record BpfLoadOptions
     /// </summary>
     public Btf.BtfFeatures? BtfFeatures { get; init; }
 
+    /// <summary>Called before each map is created and each program is loaded.</summary>
+    public Action<BpfLoadProgress>? Progress { get; init; }
+
     /// <summary>Receives progress messages (maps created, programs loaded, verifier logs at LogLevel &gt; 0).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -31,8 +31,17 @@ internal sealed unsafe class BpfObjectLoader
             var linked = _obj.Programs.Where(p => p.AutoLoad).Select(p => new ProgramLinker(_obj, code).Link(p)).ToList();
             LoadBtf();
             PreparePins();
-            foreach (var map in _obj.Maps) CreateMap(map);
-            foreach (var l in linked) LoadProgram(l, externs);
+            for (int i = 0; i < _obj.Maps.Count; i++)
+            {
+                _options.Progress?.Invoke(new BpfLoadProgress("maps", _obj.Maps[i].Name, i, _obj.Maps.Count));
+                CreateMap(_obj.Maps[i]);
+            }
+
+            for (int i = 0; i < linked.Count; i++)
+            {
+                _options.Progress?.Invoke(new BpfLoadProgress("programs", linked[i].Main.Name, i, linked.Count));
+                LoadProgram(linked[i], externs);
+            }
             InitSlots();
             _obj.IsLoaded = true;
         }
@@ -65,7 +74,7 @@ internal sealed unsafe class BpfObjectLoader
             }
         }
 
-        var blob = BtfSanitizer.Sanitize(new BtfEncoder(btf).Encode(), Features);
+        var blob = BtfSanitizer.Sanitize(KsymsBtfFixup.Apply(new BtfEncoder(btf).Encode()), Features);
         int fd;
         fixed (byte* b = blob)
         {

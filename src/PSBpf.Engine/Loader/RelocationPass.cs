@@ -2,7 +2,7 @@ using PSBpf.Engine.Asm;
 
 namespace PSBpf.Engine.Loader;
 
-/// <summary>Applies CO-RE relocations to each function's instructions before linking.</summary>
+/// <summary>Applies CO-RE relocations to each function's instructions against the kernel's BTF, before linking.</summary>
 internal sealed class RelocationPass
 {
     private readonly BpfObject _obj;
@@ -18,14 +18,19 @@ internal sealed class RelocationPass
     public IReadOnlyDictionary<BpfProgram, BpfInstruction[]> Apply()
     {
         var result = new Dictionary<BpfProgram, BpfInstruction[]>();
-        foreach (var p in _obj.Programs.Where(p => p.AutoLoad).Concat(_obj.Subprograms))
+        if (_obj.Btf is not { } local || !_obj.Programs.Concat(_obj.Subprograms).Any(p => p.CoreRelocations.Count > 0))
         {
-            if (p.CoreRelocations.Count > 0)
-            {
-                throw new BpfLoadException($"program '{p.Name}'", $"has {p.CoreRelocations.Count} CO-RE relocations against {_options.KernelBtfPath}; CO-RE is not implemented in this build yet");
-            }
+            return result;
         }
 
+        var target = KernelBtf.Get(_options.KernelBtfPath);
+        var relocator = new CoreRelocator(local, target, moduleBtfs: null, log: _options.Log);
+        relocator.RelocateObject(_obj, p =>
+        {
+            var copy = (BpfInstruction[])p.InstructionArray.Clone();
+            result[p] = copy;
+            return copy;
+        });
         return result;
     }
 }

@@ -21,4 +21,7 @@ public enum BpfErrorCategory
     ReadError,
     /// <summary>ErrorCategory.OperationStopped.</summary>
     OperationStopped,
+
+    /// <summary>ErrorCategory.InvalidOperation: the kernel or the loader refused the operation (verifier, load).</summary>
+    InvalidOperation,
 }

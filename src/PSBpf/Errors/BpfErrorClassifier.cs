@@ -44,6 +44,19 @@ public static class BpfErrorClassifier
                 string.IsNullOrEmpty(v.Path)
                     ? Format("Invalid value: {0}", v.Detail)
                     : Format("Invalid value for '{0}': {1}", v.Path, v.Detail)),
+            BpfVerifierException v => new BpfErrorInfo(
+                BpfErrorIds.VerifierRejected,
+                BpfErrorCategory.InvalidOperation,
+                Format("The kernel verifier rejected program '{0}' ({1}): {2}", v.ProgramName, v.ErrorName, BpfVerifierException.Summarize(v.VerifierLog)),
+                "The whole verifier log is in the exception's VerifierLog property ($Error[0].Exception.VerifierLog) and in -Verbose output."),
+            BpfSyscallException { IsPermissionDenied: true } s => new BpfErrorInfo(
+                BpfErrorIds.PermissionDenied,
+                BpfErrorCategory.PermissionDenied,
+                s.Message,
+                "Run as root, or grant CAP_BPF (plus CAP_PERFMON or CAP_NET_ADMIN for tracing and networking programs)."),
+            BpfSyscallException s => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, s.Message),
+            BpfLoadException l => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, l.Message),
+            PSBpf.Engine.Loader.CoreRelocationException c => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, c.Message),
             UnauthorizedAccessException => new BpfErrorInfo(
                 BpfErrorIds.PermissionDenied,
                 BpfErrorCategory.PermissionDenied,

@@ -23,6 +23,16 @@ public static class BpfErrorIds
     public const string PermissionDenied = "BpfPermissionDenied";
 
     /// <summary>A path resolved to a provider other than the FileSystem provider. Category InvalidArgument.</summary>
+    /// <summary>The verifier rejected a program; the exception carries the full verifier log.</summary>
+    public const string VerifierRejected = "BpfVerifierRejected";
+
+    /// <summary>Loading failed for another reason (relocation, unresolved extern, incompatible pin, a map the kernel refused).</summary>
+    public const string LoadFailed = "BpfLoadFailed";
+
+    /// <summary>The object is already loaded; an object loads once.</summary>
+    public const string AlreadyLoaded = "BpfObjectAlreadyLoaded";
+
+    /// <summary>Identifies a path that is not on the FileSystem provider.</summary>
     public const string PathNotFileSystem = "BpfPathNotFileSystem";
 
     /// <summary>A path names a directory where an object file is required. Category InvalidArgument.</summary>

@@ -39,6 +39,7 @@ public static class BpfErrorRecordFactory
         BpfErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
         BpfErrorCategory.ReadError => ErrorCategory.ReadError,
         BpfErrorCategory.OperationStopped => ErrorCategory.OperationStopped,
+        BpfErrorCategory.InvalidOperation => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 }

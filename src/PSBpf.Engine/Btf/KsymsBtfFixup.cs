@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace PSBpf.Engine.Btf;
+
+/// <summary>
+/// Makes the .ksyms DATASEC acceptable to the kernel, as libbpf does when it collects externs: every entry becomes a
+/// 4-byte allocated slot; extern VARs become global INT variables; kfunc FUNCs become global and are represented in the
+/// DATASEC by an appended "dummy_ksym" VAR (unnamed kfunc parameters borrow its name, since the kernel wants names).
+/// Works on encoded BTF, so the object's model keeps the compiler's view.
+/// </summary>
+internal static class KsymsBtfFixup
+{
+    private const uint VarGlobalAllocated = 1;
+    private const uint FuncGlobal = 1;
+
+    public static byte[] Apply(byte[] blob)
+    {
+        var s = blob.AsSpan();
+        uint hdr = U32(s, 4), typeOff = U32(s, 8), typeLen = U32(s, 12), strOff = U32(s, 16), strLen = U32(s, 20);
+        var types = blob.AsSpan((int)(hdr + typeOff), (int)typeLen).ToArray();
+        var strings = blob.AsSpan((int)(hdr + strOff), (int)strLen).ToArray();
+        var offsets = Index(types);
+        int ksyms = -1;
+        for (int i = 0; i < offsets.Count; i++)
+        {
+            var t = types.AsSpan(offsets[i]);
+            if (Kind(t) == BtfKind.Datasec && Name(strings, U32(t, 0)) == ".ksyms") ksyms = offsets[i];
+        }
+
+        if (ksyms < 0) return blob;
+
+        var sec = types.AsSpan(ksyms);
+        int vlen = (int)(U32(sec, 4) & 0xffff);
+        uint intId = 0;
+        for (int i = 0; i < offsets.Count && intId == 0; i++)
+        {
+            var t = types.AsSpan(offsets[i]);
+            if (Kind(t) == BtfKind.Int && (U32(t, 12) & 0xff) == 32) intId = (uint)i + 1;
+        }
+
+        bool hasFunc = false;
+        for (int j = 0; j < vlen; j++)
+        {
+            hasFunc |= Kind(types.AsSpan(offsets[(int)U32(sec, 12 + j * 12) - 1])) == BtfKind.Func;
+        }
+
+        uint dummyId = 0, dummyName = 0;
+        var extra = new List<byte>();
+        var extraStrings = new List<byte>();
+        if (hasFunc)
+        {
+            dummyId = (uint)offsets.Count + 1;
+            dummyName = (uint)strings.Length;
+            extraStrings.AddRange(Encoding.ASCII.GetBytes("dummy_ksym\0"));
+            var v = new byte[16];
+            W32(v, 0, dummyName);
+            W32(v, 4, (uint)BtfKind.Var << 24);
+            W32(v, 8, intId);
+            W32(v, 12, VarGlobalAllocated);
+            extra.AddRange(v);
+        }
+
+        for (int j = 0; j < vlen; j++)
+        {
+            var entry = sec.Slice(12 + j * 12, 12);
+            var vt = types.AsSpan(offsets[(int)U32(entry, 0) - 1]);
+            if (Kind(vt) == BtfKind.Func)
+            {
+                var proto = types.AsSpan(offsets[(int)U32(vt, 8) - 1]);
+                int nparams = (int)(U32(proto, 4) & 0xffff);
+                for (int k = 0; k < nparams; k++)
+                {
+                    var p = proto.Slice(12 + k * 8, 8);
+                    if (U32(p, 4) != 0 && U32(p, 0) == 0) W32(p, 0, dummyName);
+                }
+
+                W32(entry, 0, dummyId);
+                W32(vt, 4, (U32(vt, 4) & ~0xffffu) | FuncGlobal);
+            }
+            else
+            {
+                W32(vt, 12, VarGlobalAllocated);
+                W32(vt, 8, intId);
+            }
+
+            W32(entry, 4, (uint)(j * 4));
+            W32(entry, 8, 4);
+        }
+
+        W32(sec, 8, (uint)(vlen * 4));
+
+        var result = new byte[24 + types.Length + extra.Count + strings.Length + extraStrings.Count];
+        blob.AsSpan(0, 24).CopyTo(result);
+        W32(result, 4, 24);
+        W32(result, 8, 0);
+        W32(result, 12, (uint)(types.Length + extra.Count));
+        W32(result, 16, (uint)(types.Length + extra.Count));
+        W32(result, 20, (uint)(strings.Length + extraStrings.Count));
+        types.CopyTo(result, 24);
+        extra.CopyTo(result, 24 + types.Length);
+        strings.CopyTo(result, 24 + types.Length + extra.Count);
+        extraStrings.CopyTo(result, 24 + types.Length + extra.Count + strings.Length);
+        return result;
+    }
+
+    private static List<int> Index(ReadOnlySpan<byte> ts)
+    {
+        var list = new List<int>();
+        for (int o = 0; o < ts.Length;)
+        {
+            list.Add(o);
+            uint info = U32(ts, o + 4);
+            int vlen = (int)(info & 0xffff);
+            o += 12 + Kind(ts[o..]) switch
+            {
+                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+                BtfKind.Array => 12,
+                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
+                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
+                _ => 0,
+            };
+        }
+
+        return list;
+    }
+
+    private static BtfKind Kind(ReadOnlySpan<byte> t) => (BtfKind)((U32(t, 4) >> 24) & 0x1f);
+
+    private static string Name(byte[] strings, uint off)
+    {
+        if (off >= strings.Length) return string.Empty;
+        int end = Array.IndexOf(strings, (byte)0, (int)off);
+        return Encoding.UTF8.GetString(strings, (int)off, (end < 0 ? strings.Length : end) - (int)off);
+    }
+
+    private static uint U32(ReadOnlySpan<byte> s, int o) => BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
+
+    private static void W32(Span<byte> s, int o, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(s[o..], v);
+}

@@ -1,0 +1,88 @@
+using System.Management.Automation;
+using PSBpf.Engine;
+using PSBpf.Errors;
+
+namespace PSBpf.Commands;
+
+/// <summary>
+/// Invoke-BpfLoad: the load phase. Uploads the object's BTF, creates its maps (pinning those marked for it),
+/// applies relocations and loads every program through the verifier, as libbpf's bpf_object__load does.
+/// On failure nothing stays in the kernel. Writes the loaded object, so the pipeline can go on to attach.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "BpfLoad", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BpfObject))]
+public sealed class InvokeBpfLoadCommand : BpfCmdletBase
+{
+    /// <summary>The object to load, from Import-BpfObject.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public BpfObject InputObject { get; set; } = null!;
+
+    /// <summary>Directory on a bpffs mount for maps with pinning = LIBBPF_PIN_BY_NAME (default /sys/fs/bpf).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PinPath { get; set; }
+
+    /// <summary>Verifier log level for successful loads: 1 log, 2 verbose log, 4 statistics (combinable). Failed loads always get a log.</summary>
+    [Parameter]
+    [ValidateRange(0, 7)]
+    public uint LogLevel { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var obj = InputObject;
+        string what = $"BPF object '{obj.Name}' ({obj.Programs.Count(p => p.AutoLoad)} programs, {obj.Maps.Count} maps)";
+        if (!ShouldProcess(what, "Load into the kernel"))
+        {
+            return;
+        }
+
+        if (obj.IsLoaded)
+        {
+            WriteError(BpfErrorRecordFactory.Create(
+                new InvalidOperationException($"BPF object '{obj.Name}' is already loaded."),
+                new BpfErrorInfo(BpfErrorIds.AlreadyLoaded, BpfErrorCategory.InvalidOperation, $"BPF object '{obj.Name}' is already loaded; an object loads once. Import it again for a second copy."),
+                obj));
+            return;
+        }
+
+        var options = new BpfLoadOptions
+        {
+            PinRoot = PinPath is null ? "/sys/fs/bpf" : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath),
+            LogLevel = LogLevel,
+            Log = WriteVerbose,
+            Progress = p => WriteProgress(new ProgressRecord(1, $"Loading {obj.Name}", $"{(p.Stage == "maps" ? "Creating map" : "Loading program")} {p.Item}")
+            {
+                PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total,
+            }),
+        };
+
+        try
+        {
+            obj.Load(options);
+        }
+        catch (BpfVerifierException e)
+        {
+            WriteVerbose($"Verifier log of '{e.ProgramName}':{Environment.NewLine}{e.VerifierLog}");
+            WriteBpfError(e, obj);
+            return;
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, obj);
+            return;
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(1, $"Loading {obj.Name}", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        foreach (var p in obj.Programs.Where(p => p.VerifierLog is not null))
+        {
+            WriteVerbose($"Verifier log of '{p.Name}':{Environment.NewLine}{p.VerifierLog}");
+        }
+
+        WriteObject(Output.BpfObjectWrapper.Wrap(obj));
+    }
+}

@@ -1,0 +1,80 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    Pester 5 suite for Invoke-BpfLoad. Loading needs root; the tests that load are tagged Root and skip with that
+    reason otherwise. Uses the fixtures from tests/fixtures/build (built by the xunit build or `make -C tests/fixtures`).
+#>
+
+BeforeAll {
+    $repoRoot = Split-Path -Parent $PSScriptRoot
+    $modulePath = $env:PSBPF_MODULE
+    if (-not $modulePath) {
+        $modulePath = Get-ChildItem -LiteralPath (Join-Path $repoRoot 'out/PSBpf') -Filter 'PSBpf.psd1' -Recurse -ErrorAction SilentlyContinue |
+            Sort-Object { [version]$_.Directory.Name } -Descending |
+            Select-Object -First 1 -ExpandProperty FullName
+    }
+    if (-not $modulePath) {
+        throw "PSBpf is not built: run ./build.ps1 (or set `$env:PSBPF_MODULE to a PSBpf.psd1)."
+    }
+    Import-Module -Name $modulePath -Force -ErrorAction Stop
+
+    $fixtures = Join-Path $repoRoot 'tests/fixtures/build'
+    $isRoot = (id -u) -eq 0
+}
+
+Describe 'Invoke-BpfLoad' {
+    It 'is exported with help' {
+        Get-Command Invoke-BpfLoad -Module PSBpf | Should -Not -BeNullOrEmpty
+        (Get-Help Invoke-BpfLoad -Full).Synopsis | Should -Match 'kernel'
+    }
+
+    It 'loads nothing with -WhatIf' {
+        $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o')
+        $o | Invoke-BpfLoad -WhatIf
+        $o.IsLoaded | Should -BeFalse
+    }
+
+    Context 'as root' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading BPF programs needs root (CAP_BPF)' }
+        }
+
+        It 'loads and shows ids and tags' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $o.IsLoaded | Should -BeTrue
+                $o.Programs.handle_tp.Tag | Should -Match '^[0-9a-f]{16}$'
+                $o.Programs.handle_tp.Id | Should -BeGreaterThan 0
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'carries globals set before load into the kernel map' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o')
+            $o.Globals.my_pid = $PID
+            $o = $o | Invoke-BpfLoad
+            try { $o.Globals.my_pid | Should -Be $PID }
+            finally { $o.Dispose() }
+        }
+
+        It 'reports verifier rejections as BpfVerifierRejected with the log' {
+            $o = Import-BpfObject (Join-Path $fixtures 'bad_verifier.bpf.o')
+            { $o | Invoke-BpfLoad -ErrorAction Stop } | Should -Throw -ErrorId 'BpfVerifierRejected,PSBpf.Commands.InvokeBpfLoadCommand'
+            $Error[0].Exception.VerifierLog | Should -Match 'map_value_or_null'
+            $o.IsLoaded | Should -BeFalse
+        }
+
+        It 'refuses a second load as BpfObjectAlreadyLoaded' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                { $o | Invoke-BpfLoad -ErrorAction Stop } | Should -Throw -ErrorId 'BpfObjectAlreadyLoaded,PSBpf.Commands.InvokeBpfLoadCommand'
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'rejects a pin directory that is not on bpffs as BpfLoadFailed' {
+            $o = Import-BpfObject (Join-Path $fixtures 'pinned.bpf.o')
+            { $o | Invoke-BpfLoad -PinPath ([IO.Path]::GetTempPath()) -ErrorAction Stop } | Should -Throw -ErrorId 'BpfLoadFailed,PSBpf.Commands.InvokeBpfLoadCommand'
+        }
+    }
+}
