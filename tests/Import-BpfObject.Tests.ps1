@@ -29,6 +29,7 @@ BeforeAll {
     }
 
     $corpusDir = Join-Path $PSScriptRoot '../../shared/corpus/cilium-ebpf'
+    if (-not (Test-Path -LiteralPath $corpusDir)) { $corpusDir = Join-Path $PSScriptRoot 'corpus/cilium-ebpf' }
     $bigEndianObject = Join-Path $corpusDir 'loader-clang-14-eb.elf'
 }
 

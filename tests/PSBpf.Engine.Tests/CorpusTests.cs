@@ -17,6 +17,23 @@ public class CorpusTests
 
     public static IEnumerable<object[]> Files => Fixtures.CorpusFiles();
 
+    /// <summary>The copy in tests/corpus (used where ../shared is absent) must not drift from the shared corpus.</summary>
+    [Fact]
+    public void VendoredCopyMatchesTheSharedCorpus()
+    {
+        if (!Directory.Exists(Fixtures.SharedCorpusDir))
+        {
+            return; // a standalone checkout has only the copy; nothing to compare
+        }
+
+        foreach (var f in Directory.EnumerateFiles(Fixtures.SharedCorpusDir))
+        {
+            var copy = Path.Combine(Fixtures.VendoredCorpusDir, Path.GetFileName(f));
+            Assert.True(File.Exists(copy), $"{copy} is missing: copy ../shared/corpus/cilium-ebpf into tests/corpus");
+            Assert.True(File.ReadAllBytes(f).AsSpan().SequenceEqual(File.ReadAllBytes(copy)), $"{copy} differs from the shared corpus");
+        }
+    }
+
     [Fact]
     public void CorpusIsPresent() => Assert.True(Fixtures.CorpusFiles().Count() >= 37, $"expected the 37 corpus objects in {Fixtures.CorpusDir}");
 

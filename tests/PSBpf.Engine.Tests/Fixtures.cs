@@ -7,7 +7,12 @@ internal static class Fixtures
 
     public static string BuildDir => Path.Combine(RepoRoot, "tests", "fixtures", "build");
 
-    public static string CorpusDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus", "cilium-ebpf"));
+    /// <summary>The shared conformance corpus beside the repository; the copy in tests/corpus where the checkout stands alone.</summary>
+    public static string CorpusDir => Directory.Exists(SharedCorpusDir) ? SharedCorpusDir : VendoredCorpusDir;
+
+    public static string SharedCorpusDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus", "cilium-ebpf"));
+
+    public static string VendoredCorpusDir => Path.Combine(RepoRoot, "tests", "corpus", "cilium-ebpf");
 
     public static string Oracle => Path.Combine(BuildDir, "oracle");
 
