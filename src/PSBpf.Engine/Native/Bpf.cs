@@ -96,6 +96,9 @@ internal static unsafe class Bpf
         Call(BpfCommand.ProgBindMap, ref attr, $"BPF_PROG_BIND_MAP for {what}");
     }
 
+    public static BpfFd LinkCreate(ref LinkCreateAttr attr, string what) =>
+        new(Call(BpfCommand.LinkCreate, ref attr, $"BPF_LINK_CREATE for {what}"));
+
     public static void ObjPin(BpfFd fd, string path)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");

@@ -77,6 +77,21 @@ public sealed class BpfProgram
     public string? VerifierLog { get; internal set; }
     internal Native.BpfFd? Fd { get; set; }
 
+    /// <summary>
+    /// Attaches the program where its section name says (skeleton-style auto-attach). Supported here: tracepoints
+    /// (SEC("tp/&lt;category&gt;/&lt;name&gt;") and SEC("tracepoint/...")).
+    /// </summary>
+    public BpfLink Attach()
+    {
+        if (Fd is null) throw new InvalidOperationException($"program '{Name}' is not loaded; call Load() on its object first");
+        if (Type == BpfProgramType.tracepoint && AttachTarget?.Split('/') is [var category, var name])
+        {
+            return TracepointLink.Attach(this, category, name);
+        }
+
+        throw new NotSupportedException($"program '{Name}' ({Type}, section '{SectionName}') cannot be auto-attached by this build; tracepoint programs can");
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({SectionName}, {Type}, {InstructionCount} insns)";
 }
