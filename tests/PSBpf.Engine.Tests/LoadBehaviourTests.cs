@@ -141,3 +141,22 @@ public class InitialSlotTests
         Assert.True(p.VerifiedInstructions > 0);
     }
 }
+
+/// <summary>What a caller without CAP_BPF/CAP_SYS_ADMIN gets.</summary>
+[Collection(KernelCollection.Name)]
+public class PermissionTests
+{
+    [Fact]
+    public void WithoutCapabilitiesTheErrorSaysWhatIsNeededAndNothingLeaks()
+    {
+        int handles = KernelObjects.BpfHandles();
+        using var obj = BpfObject.Open(Fixtures.Object("calls"));
+        var e = Capabilities.RunUnprivileged(() => obj.Load());
+        var s = Assert.IsAssignableFrom<BpfSyscallException>(e);
+        Assert.Equal("EPERM", s.ErrorName);
+        Assert.True(s.IsPermissionDenied);
+        Assert.Contains("needs CAP_BPF (or root)", s.Message);
+        Assert.False(obj.IsLoaded);
+        Assert.Equal(handles, KernelObjects.BpfHandles());
+    }
+}
