@@ -160,3 +160,38 @@ public class PermissionTests
         Assert.Equal(handles, KernelObjects.BpfHandles());
     }
 }
+
+/// <summary>Verifier errors on instructions the loader poisoned are explained the way libbpf explains them.</summary>
+[Collection(KernelCollection.Name)]
+public class PoisonExplanationTests
+{
+    [Fact]
+    public void FailedCoreRelocationIsNamedInTheVerifierError()
+    {
+        using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "errors-el.elf"));
+        foreach (var p in obj.Programs) p.AutoLoad = p.Name == "poisoned_single";
+        var e = Assert.Throws<BpfVerifierException>(() => obj.Load());
+        Assert.Contains("<invalid CO-RE relocation>", e.VerifierLog);
+        Assert.Contains("failed to resolve CO-RE relocation", e.VerifierLog);
+        Assert.Contains("non_exist", e.VerifierLog);
+        Assert.Contains("failed to resolve CO-RE relocation", e.Message);
+    }
+
+    /// <summary>Here (no trampolines) fentry loads fail with EPERM although we are root; elsewhere they load.</summary>
+    [Fact]
+    public void TracingProgramRefusedDespitePrivilegesSaysWhy()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("tracing"));
+        foreach (var p in obj.Programs) p.AutoLoad = p.Name == "fentry_unlinkat";
+        try
+        {
+            obj.Load();
+            Assert.NotNull(obj.Programs["fentry_unlinkat"].Tag); // a kernel with BPF trampolines
+        }
+        catch (BpfSyscallException e) when (e.Errno == 1)
+        {
+            Assert.Contains("trampoline", e.Message);
+            Assert.DoesNotContain("needs CAP_BPF", e.Message);
+        }
+    }
+}

@@ -15,6 +15,7 @@ internal sealed unsafe class BpfObjectLoader
     private const uint BpfAny = 0;
     private readonly BpfObject _obj;
     private readonly BpfLoadOptions _options;
+    private IReadOnlyList<CoreRelocationResult> _coreResults = [];
 
     public BpfObjectLoader(BpfObject obj, BpfLoadOptions options)
     {
@@ -27,7 +28,9 @@ internal sealed unsafe class BpfObjectLoader
         try
         {
             var externs = new ExternResolver(_obj, _options).Resolve();
-            var code = new RelocationPass(_obj, _options).Apply();
+            var core = new RelocationPass(_obj, _options);
+            var code = core.Apply();
+            _coreResults = core.Results;
             var linked = _obj.Programs.Where(p => p.AutoLoad).Select(p => new ProgramLinker(_obj, code).Link(p)).ToList();
             LoadBtf();
             PreparePins();
@@ -294,7 +297,17 @@ internal sealed unsafe class BpfObjectLoader
                 attr.line_info_cnt = (uint)linked.LineInfos.Count;
             }
 
-            var (fd, log) = LoadWithLog(ref attr, prog.Name, _options.LogLevel);
+            int fd;
+            string? log;
+            try
+            {
+                (fd, log) = LoadWithLog(ref attr, prog.Name, _options.LogLevel);
+            }
+            catch (BpfVerifierException e)
+            {
+                throw new BpfVerifierException(prog.Name, e.Errno, VerifierLogFixup.Apply(e.VerifierLog, linked, _coreResults, _obj));
+            }
+
             prog.Fd = new BpfFd(fd);
             if (_options.LogLevel > 0) prog.VerifierLog = log;
         }
@@ -344,7 +357,7 @@ internal sealed unsafe class BpfObjectLoader
                 }
 
                 string log = buf is null ? string.Empty : CString(buf);
-                if (errno == Errno.EPERM && log.Length == 0) throw new BpfSyscallException($"BPF_PROG_LOAD for program '{name}'", errno, "needs CAP_BPF (or root); CAP_PERFMON and CAP_NET_ADMIN for some program types");
+                if (errno == Errno.EPERM && log.Length == 0) throw new BpfSyscallException($"BPF_PROG_LOAD for program '{name}'", errno, Bpf.Explain(BpfCommand.ProgLoad, errno));
                 throw new BpfVerifierException(name, errno, log);
             }
         }

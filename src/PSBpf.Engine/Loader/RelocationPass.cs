@@ -14,6 +14,9 @@ internal sealed class RelocationPass
         _options = options;
     }
 
+    /// <summary>What each CO-RE relocation resolved to (poisoned ones included), after <see cref="Apply"/>.</summary>
+    public IReadOnlyList<CoreRelocationResult> Results { get; private set; } = [];
+
     /// <summary>Relocated instructions per function that has CO-RE relocations; others use their ELF instructions.</summary>
     public IReadOnlyDictionary<BpfProgram, BpfInstruction[]> Apply()
     {
@@ -25,7 +28,7 @@ internal sealed class RelocationPass
 
         var target = KernelBtf.Get(_options.KernelBtfPath);
         var relocator = new CoreRelocator(local, target, moduleBtfs: null, log: _options.Log);
-        relocator.RelocateObject(_obj, p =>
+        Results = relocator.RelocateObject(_obj, p =>
         {
             var copy = (BpfInstruction[])p.InstructionArray.Clone();
             result[p] = copy;

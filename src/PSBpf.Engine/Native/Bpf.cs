@@ -42,8 +42,11 @@ internal static unsafe class Bpf
         }
     }
 
-    private static string? Explain(BpfCommand cmd, int errno) => (cmd, errno) switch
+    /// <summary>Words for an errno of a command, for people (null when there is nothing to add).</summary>
+    public static string? Explain(BpfCommand cmd, int errno) => (cmd, errno) switch
     {
+        (BpfCommand.ProgLoad, Errno.EPERM) when Capabilities.HasBpf() =>
+            "refused although this thread has CAP_BPF: the kernel does not allow this program type or attach point here (fentry/fexit/fmod_ret/lsm/freplace need BPF trampoline support)",
         (_, Errno.EPERM) => "needs CAP_BPF (or root); CAP_PERFMON and CAP_NET_ADMIN for some program types",
         (BpfCommand.MapCreate, Errno.EINVAL) => "the kernel rejected the map definition (type, sizes, flags or max_entries)",
         (BpfCommand.MapCreate, Errno.E2BIG) => "key, value or max_entries is larger than the kernel allows for this map type",
