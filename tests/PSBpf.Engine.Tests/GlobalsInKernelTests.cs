@@ -19,7 +19,9 @@ public class GlobalsInKernelTests
         string expected = $"write() from PID {Environment.ProcessId}.";
 
         using var pipe = new FileStream("/sys/kernel/tracing/trace_pipe", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, useAsync: false);
-        var reader = Task.Run(() =>
+        // a thread of its own: the read blocks until the kernel has trace output, and the thread pool may be busy
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readerThread = new Thread(() =>
         {
             var sb = new StringBuilder();
             var buf = new byte[4096];
@@ -30,13 +32,15 @@ public class GlobalsInKernelTests
                 sb.Append(Encoding.UTF8.GetString(buf, 0, n));
             }
 
-            return sb.ToString();
-        });
+            done.SetResult(sb.ToString());
+        }) { IsBackground = true };
+        readerThread.Start();
+        var reader = done.Task;
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!reader.IsCompleted && DateTime.UtcNow < deadline)
         {
-            File.WriteAllText("/dev/null", "psbpf"); // a write() from this process
+            Trigger.Write();
             Thread.Sleep(50);
         }
 
