@@ -1,0 +1,63 @@
+// Open+load benchmark: BpfObject.Open + Load (PSBpf, this warm process) against bpf_object__open_file +
+// bpf_object__load (libbpf, the load_bench child process), alternating rounds, medians per load, ratio PSBpf/libbpf.
+// Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round]
+using System.Diagnostics;
+using System.Globalization;
+using PSBpf.Engine;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations]");
+    return 2;
+}
+
+string harness = args[0], path = args[1];
+int rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
+int iterations = args.Length > 3 ? int.Parse(args[3]) : 40;
+const int warmup = 5;
+
+// JIT and caches (kernel BTF, config) warm before round 1; libbpf has no such caches and re-reads vmlinux BTF per load.
+for (int i = 0; i < 30; i++) LoadOnce(path);
+
+var c = new List<long>();
+var net = new List<long>();
+for (int r = 1; r <= rounds; r++)
+{
+    var psi = new ProcessStartInfo(harness) { RedirectStandardOutput = true };
+    psi.ArgumentList.Add(path);
+    psi.ArgumentList.Add(warmup.ToString());
+    psi.ArgumentList.Add(iterations.ToString());
+    using (var p = Process.Start(psi)!)
+    {
+        var line = p.StandardOutput.ReadToEnd().Trim().Split(' ');
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException("C harness failed");
+        c.Add(long.Parse(line[0])); // its median for this round
+    }
+
+    for (int i = 0; i < warmup; i++) LoadOnce(path);
+    var samples = new long[iterations];
+    for (int i = 0; i < iterations; i++) samples[i] = LoadOnce(path);
+    Array.Sort(samples);
+    net.Add(samples[iterations / 2]);
+    Console.WriteLine($"round {r}/{rounds}: libbpf {c[^1] / 1e6:0.000} ms, PSBpf {net[^1] / 1e6:0.000} ms");
+}
+
+c.Sort();
+net.Sort();
+double cm = c[c.Count / 2] / 1e6, nm = net[net.Count / 2] / 1e6;
+Console.WriteLine();
+Console.WriteLine($"| operation | libbpf median | PSBpf median | ratio PSBpf/libbpf |");
+Console.WriteLine($"|---|---|---|---|");
+Console.WriteLine($"| open + load `{Path.GetFileName(path)}` | {cm:0.000} ms | {nm:0.000} ms | {nm / cm:0.00} |");
+return 0;
+
+static long LoadOnce(string path)
+{
+    long t0 = Stopwatch.GetTimestamp();
+    using var obj = BpfObject.Open(path);
+    obj.Load();
+    long t1 = Stopwatch.GetTimestamp();
+    return (long)((t1 - t0) * (1e9 / Stopwatch.Frequency));
+}
