@@ -87,6 +87,26 @@ internal static unsafe class Bpf
         throw new BpfSyscallException($"BPF_MAP_LOOKUP_ELEM on {what}", -r, Explain(BpfCommand.MapLookupElem, -r));
     }
 
+    /// <summary>BPF_MAP_DELETE_ELEM; false when the key does not exist.</summary>
+    public static bool MapDeleteElem(BpfFd map, void* key, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key };
+        int r = TryCall(BpfCommand.MapDeleteElem, ref attr);
+        if (r >= 0) return true;
+        if (-r == Errno.ENOENT) return false;
+        throw new BpfSyscallException($"BPF_MAP_DELETE_ELEM on {what}", -r, Explain(BpfCommand.MapDeleteElem, -r));
+    }
+
+    /// <summary>BPF_MAP_GET_NEXT_KEY (key null: the first key); false at the end.</summary>
+    public static bool MapGetNextKey(BpfFd map, void* key, void* nextKey, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)nextKey };
+        int r = TryCall(BpfCommand.MapGetNextKey, ref attr);
+        if (r >= 0) return true;
+        if (-r == Errno.ENOENT) return false;
+        throw new BpfSyscallException($"BPF_MAP_GET_NEXT_KEY on {what}", -r, Explain(BpfCommand.MapGetNextKey, -r));
+    }
+
     public static void MapFreeze(BpfFd map, string what)
     {
         var attr = new MapElemAttr { map_fd = (uint)map.Value };

@@ -1,0 +1,97 @@
+using PSBpf.Engine.Loader;
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>Raw element access on a loaded map through bpf(2): lookup, update, delete, iteration by key.</summary>
+public static unsafe class BpfMapAccess
+{
+    /// <summary>True for per-CPU map types, whose values hold one slot per possible CPU.</summary>
+    public static bool IsPerCpu(BpfMapType type) =>
+        type is BpfMapType.percpu_hash or BpfMapType.percpu_array or BpfMapType.lru_percpu_hash or BpfMapType.percpu_cgroup_storage;
+
+    /// <summary>Bytes a lookup returns: the value size, or for per-CPU maps the value rounded to 8 bytes times the possible CPUs.</summary>
+    public static int ValueBufferSize(BpfMap map) =>
+        IsPerCpu(map.Type) ? (int)((map.ValueSize + 7) / 8 * 8) * KernelInfo.PossibleCpus : (int)map.ValueSize;
+
+    /// <summary>The value stored under <paramref name="key"/>, or null when there is none.</summary>
+    public static byte[]? Lookup(this BpfMap map, ReadOnlySpan<byte> key)
+    {
+        var fd = Loaded(map);
+        CheckKey(map, key);
+        var value = new byte[ValueBufferSize(map)];
+        fixed (byte* k = key, v = value)
+        {
+            return Bpf.MapLookupElem(fd, k, v, $"map '{map.Name}'") ? value : null;
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>.</summary>
+    public static void Update(this BpfMap map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
+    {
+        var fd = Loaded(map);
+        CheckKey(map, key);
+        if (value.Length != ValueBufferSize(map))
+        {
+            throw new ArgumentException($"map '{map.Name}' takes values of {ValueBufferSize(map)} bytes{(IsPerCpu(map.Type) ? $" ({KernelInfo.PossibleCpus} CPUs x {(map.ValueSize + 7) / 8 * 8})" : string.Empty)}, not {value.Length}", nameof(value));
+        }
+
+        fixed (byte* k = key, v = value)
+        {
+            Bpf.MapUpdateElem(fd, k, v, (ulong)flags, $"map '{map.Name}'");
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
+    public static bool Delete(this BpfMap map, ReadOnlySpan<byte> key)
+    {
+        var fd = Loaded(map);
+        CheckKey(map, key);
+        fixed (byte* k = key)
+        {
+            return Bpf.MapDeleteElem(fd, k, $"map '{map.Name}'");
+        }
+    }
+
+    /// <summary>The keys in the kernel's iteration order (BPF_MAP_GET_NEXT_KEY).</summary>
+    public static IEnumerable<byte[]> Keys(this BpfMap map)
+    {
+        var fd = Loaded(map);
+        byte[]? current = null;
+        while (true)
+        {
+            var next = new byte[map.KeySize];
+            if (!NextKey(fd, current, next, map.Name)) yield break;
+            yield return next;
+            current = next;
+        }
+    }
+
+    /// <summary>Every key with its value; keys deleted while iterating are skipped.</summary>
+    public static IEnumerable<BpfMapEntry> Entries(this BpfMap map)
+    {
+        foreach (var key in map.Keys())
+        {
+            if (map.Lookup(key) is { } value) yield return new BpfMapEntry(key, value);
+        }
+    }
+
+    private static bool NextKey(BpfFd fd, byte[]? current, byte[] next, string name)
+    {
+        fixed (byte* c = current, n = next)
+        {
+            return Bpf.MapGetNextKey(fd, current is null ? null : c, n, $"map '{name}'");
+        }
+    }
+
+    private static BpfFd Loaded(BpfMap map) =>
+        map.Fd ?? throw new InvalidOperationException($"map '{map.Name}' is not loaded; load its object first");
+
+    private static void CheckKey(BpfMap map, ReadOnlySpan<byte> key)
+    {
+        if (key.Length != map.KeySize)
+        {
+            throw new ArgumentException($"map '{map.Name}' takes keys of {map.KeySize} bytes, not {key.Length}", nameof(key));
+        }
+    }
+}

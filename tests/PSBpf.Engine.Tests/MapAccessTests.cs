@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace PSBpf.Engine.Tests;
+
+/// <summary>Raw map element access, checked against bpftool's dump of the same kernel map.</summary>
+[Collection(KernelCollection.Name)]
+public class MapAccessTests
+{
+    private static byte[] Hex(JsonElement array) => array.EnumerateArray().Select(e => Convert.ToByte(e.GetString()!, 16)).ToArray();
+
+    private static byte[] U32(uint v) => BitConverter.GetBytes(v);
+
+    private static byte[] U64(ulong v) => BitConverter.GetBytes(v);
+
+    [Fact]
+    public void HashMapUpdateLookupDeleteAndIterationMatchBpftool()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("calls"));
+        obj.Load();
+        var map = obj.Maps["results"]; // array u32 -> u64, 4 entries
+        map.Update(U32(2), U64(0x1122334455667788));
+        Assert.Equal(U64(0x1122334455667788), map.Lookup(U32(2)));
+        Assert.Equal(U64(0), map.Lookup(U32(1)));
+        Assert.Null(map.Lookup(U32(9)));
+        Assert.Throws<BpfSyscallException>(() => map.Update(U32(9), U64(1))); // out of range for an array
+
+        using var dump = Bpftool.Json("map", "dump", "id", map.Id!.Value.ToString());
+        var expected = dump.RootElement.EnumerateArray().Select(e => (Hex(e.GetProperty("key")), Hex(e.GetProperty("value")))).ToList();
+        var actual = map.Entries().Select(e => (e.Key, e.Value)).ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var ((ek, ev), (ak, av)) in expected.Zip(actual))
+        {
+            Assert.Equal(ek, ak);
+            Assert.Equal(ev, av);
+        }
+    }
+
+    [Fact]
+    public void HashMapFlagsAndDelete()
+    {
+        var root = Path.Combine("/sys/fs/bpf", "psbpf-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            using var obj = BpfObject.Open(Fixtures.Object("pinned"));
+            obj.Load(new BpfLoadOptions { PinRoot = root });
+            var map = obj.Maps["psbpf_shared"]; // hash u32 -> u64
+            map.Update(U32(1), U64(10), BpfUpdateFlags.NoExist);
+            var e = Assert.Throws<BpfSyscallException>(() => map.Update(U32(1), U64(11), BpfUpdateFlags.NoExist));
+            Assert.Equal("EEXIST", e.ErrorName);
+            Assert.Throws<BpfSyscallException>(() => map.Update(U32(2), U64(11), BpfUpdateFlags.Exist));
+            map.Update(U32(2), U64(20));
+            Assert.Equal(new[] { 1u, 2u }, map.Keys().Select(k => BitConverter.ToUInt32(k)).Order());
+            Assert.True(map.Delete(U32(1)));
+            Assert.False(map.Delete(U32(1)));
+            Assert.Single(map.Entries());
+            var bad = Assert.Throws<ArgumentException>(() => map.Lookup(new byte[3]));
+            Assert.Contains("keys of 4 bytes", bad.Message);
+            obj.Unpin();
+        }
+        finally
+        {
+            foreach (var f in Directory.EnumerateFiles(root)) File.Delete(f);
+            Directory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public void PerCpuValuesHaveOneSlotPerPossibleCpu()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("maps_more"));
+        obj.Load();
+        var map = obj.Maps["pcpu_hash"]; // percpu hash u32 -> u64
+        int cpus = BpfMapAccess.ValueBufferSize(map) / 8;
+        var value = new byte[cpus * 8];
+        for (int c = 0; c < cpus; c++) BitConverter.GetBytes((ulong)(100 + c)).CopyTo(value, c * 8);
+        map.Update(U32(5), value);
+        using var dump = Bpftool.Json("map", "dump", "id", map.Id!.Value.ToString());
+        var entry = dump.RootElement.EnumerateArray().Single();
+        var perCpu = entry.GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(cpus, perCpu.Count);
+        for (int c = 0; c < cpus; c++)
+        {
+            Assert.Equal(c, perCpu[c].GetProperty("cpu").GetInt32());
+            Assert.Equal(value.AsSpan(c * 8, 8).ToArray(), Hex(perCpu[c].GetProperty("value")));
+        }
+    }
+
+    [Fact]
+    public void AccessBeforeLoadIsAClearError()
+    {
+        using var obj = BpfObject.Open(Fixtures.Object("calls"));
+        var e = Assert.Throws<InvalidOperationException>(() => obj.Maps["results"].Lookup(U32(0)));
+        Assert.Contains("not loaded", e.Message);
+    }
+}
