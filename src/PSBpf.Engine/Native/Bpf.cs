@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PSBpf.Engine.Native;
 
 /// <summary>The bpf(2) commands, one method each. Failures throw <see cref="BpfSyscallException"/> with the errno's name.</summary>
-internal static unsafe class Bpf
+internal static unsafe partial class Bpf
 {
     private static int Call<T>(BpfCommand cmd, ref T attr, string operation)
         where T : unmanaged
