@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using PSBpf.Engine.Btf;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// Map access in values rather than bytes: keys and values are encoded and decoded through the map's BTF key and value
+/// types (structs as ordered dictionaries, char arrays as strings, enums by name). Maps without BTF use integers for
+/// 1, 2, 4 and 8-byte keys and values and byte arrays otherwise. Per-CPU values decode to one value per possible CPU.
+/// </summary>
+public static class BpfMapValues
+{
+    /// <summary>The decoded value under <paramref name="key"/>, or null when there is none.</summary>
+    public static object? LookupValue(this BpfMap map, object key)
+    {
+        var raw = map.Lookup(EncodeKey(map, key));
+        return raw is null ? null : DecodeValue(map, raw);
+    }
+
+    /// <summary>Encodes <paramref name="key"/> and <paramref name="value"/> and stores them (per-CPU maps: one value for every CPU, or an array with one per CPU).</summary>
+    public static void UpdateValue(this BpfMap map, object key, object? value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
+    {
+        var k = EncodeKey(map, key);
+        byte[] v = new byte[BpfMapAccess.ValueBufferSize(map)];
+        if (BpfMapAccess.IsPerCpu(map.Type))
+        {
+            int slot = (int)((map.ValueSize + 7) / 8 * 8);
+            int cpus = v.Length / slot;
+            var values = value is object?[] arr && arr.Length == cpus ? arr : Enumerable.Repeat(value, cpus).ToArray();
+            for (int c = 0; c < cpus; c++) Encode(map, map.ValueTypeId, values[c], v.AsSpan(c * slot, (int)map.ValueSize), $"value[cpu {c}]");
+        }
+        else
+        {
+            if (flags != BpfUpdateFlags.NoExist && map.Lookup(k) is { } current) current.CopyTo(v, 0); // members not named keep their value
+            Encode(map, map.ValueTypeId, value, v, "value");
+        }
+
+        map.Update(k, v, flags);
+    }
+
+    /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
+    public static bool DeleteKey(this BpfMap map, object key) => map.Delete(EncodeKey(map, key));
+
+    /// <summary>Every entry, decoded.</summary>
+    public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map)
+    {
+        foreach (var e in map.Entries())
+        {
+            yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+        }
+    }
+
+    /// <summary>Encodes a key through the key type (or as an integer/bytes without BTF).</summary>
+    public static byte[] EncodeKey(BpfMap map, object key)
+    {
+        if (key is byte[] raw && raw.Length == map.KeySize) return raw;
+        var k = new byte[map.KeySize];
+        Encode(map, map.KeyTypeId, key, k, "key");
+        return k;
+    }
+
+    /// <summary>Decodes key bytes.</summary>
+    public static object? DecodeKey(BpfMap map, byte[] key) => Decode(map, map.KeyTypeId, key);
+
+    /// <summary>Decodes value bytes (per-CPU: an array with one value per CPU).</summary>
+    public static object? DecodeValue(BpfMap map, byte[] value)
+    {
+        if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value);
+        int slot = (int)((map.ValueSize + 7) / 8 * 8);
+        var result = new object?[value.Length / slot];
+        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.AsSpan(c * slot, (int)map.ValueSize).ToArray());
+        return result;
+    }
+
+    private static object? Decode(BpfMap map, uint typeId, byte[] bytes)
+    {
+        if (typeId != 0 && map.Object.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
+        return bytes.Length switch
+        {
+            1 => bytes[0],
+            2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+            4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+            8 => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+            _ => bytes,
+        };
+    }
+
+    private static void Encode(BpfMap map, uint typeId, object? value, Span<byte> dest, string what)
+    {
+        if (typeId != 0 && map.Object.Btf is { } btf)
+        {
+            BtfValueCodec.Encode(btf, typeId, value, dest, what);
+            return;
+        }
+
+        if (value is byte[] raw)
+        {
+            if (raw.Length != dest.Length) throw new BpfValueException(what, $"{raw.Length} bytes given, map '{map.Name}' needs {dest.Length}");
+            raw.CopyTo(dest);
+            return;
+        }
+
+        ulong v;
+        try
+        {
+            v = value switch
+            {
+                null => throw new BpfValueException(what, "a value is required"),
+                string s => s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.ToUInt64(s, 16) : unchecked((ulong)Convert.ToInt64(s, System.Globalization.CultureInfo.InvariantCulture)),
+                ulong u => u,
+                _ => unchecked((ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+            };
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new BpfValueException(what, $"'{value}' is not an integer (map '{map.Name}' has no BTF type for it; pass a number or a byte[] of {dest.Length})");
+        }
+
+        switch (dest.Length)
+        {
+            case 1: dest[0] = (byte)v; break;
+            case 2: BinaryPrimitives.WriteUInt16LittleEndian(dest, (ushort)v); break;
+            case 4: BinaryPrimitives.WriteUInt32LittleEndian(dest, (uint)v); break;
+            case 8: BinaryPrimitives.WriteUInt64LittleEndian(dest, v); break;
+            default: throw new BpfValueException(what, $"map '{map.Name}' has no BTF type for its {dest.Length}-byte {what}s; pass a byte[]");
+        }
+    }
+}
