@@ -12,8 +12,27 @@ public sealed class ErrorClassifierTests
     private static string CorpusFile(string name)
     {
         var path = Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, "..", "shared", "corpus", "cilium-ebpf", name));
+        if (!File.Exists(path)) path = Path.Combine(TestPaths.RepoRoot, "tests", "corpus", "cilium-ebpf", name); // standalone checkout
         Assert.True(File.Exists(path), $"corpus file {path} is missing");
         return path;
+    }
+
+    [Fact]
+    public void Load_and_map_failures_get_their_own_ids()
+    {
+        var verifier = BpfErrorClassifier.Classify(new BpfVerifierException("prog", 13, "0: (b7) r0 = 0\nR1 invalid mem access 'map_value_or_null'\n"));
+        Assert.Equal((BpfErrorIds.VerifierRejected, BpfErrorCategory.InvalidOperation), (verifier.ErrorId, verifier.Category));
+        Assert.Contains("map_value_or_null", verifier.Message, StringComparison.Ordinal);
+        var perm = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_PROG_LOAD for program 'x'", 1));
+        Assert.Equal((BpfErrorIds.PermissionDenied, BpfErrorCategory.PermissionDenied), (perm.ErrorId, perm.Category));
+        var map = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_MAP_UPDATE_ELEM on map 'm'", 17));
+        Assert.Equal(BpfErrorIds.MapOperationFailed, map.ErrorId);
+        var create = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_MAP_CREATE for map 'm'", 22));
+        Assert.Equal(BpfErrorIds.LoadFailed, create.ErrorId);
+        var load = BpfErrorClassifier.Classify(new BpfLoadException("map 'm'", "pin not compatible"));
+        Assert.Equal((BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation), (load.ErrorId, load.Category));
+        var notLoaded = BpfErrorClassifier.Classify(new InvalidOperationException("map 'm' is not loaded; load its object first"));
+        Assert.Equal(BpfErrorIds.NotLoaded, notLoaded.ErrorId);
     }
 
     [Fact]

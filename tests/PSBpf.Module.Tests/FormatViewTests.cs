@@ -72,6 +72,7 @@ public sealed partial class FormatViewTests
             .SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName").Select(e => e.Value.Trim()))
             .ToHashSet(StringComparer.Ordinal);
         var required = ModuleMetadata.Instance.Cmdlets.SelectMany(c => c.OutputTypes).Select(t => t.FullName!)
+            .Where(t => t != "System.Void") // [OutputType(typeof(void))]: the cmdlet writes nothing
             .Concat(["PSBpf.Engine.BpfProgram", "PSBpf.Engine.BpfMap", "PSBpf.Engine.BpfGlobal", "PSBpf.Engine.BpfExtern"]);
         foreach (var type in required)
         {

@@ -54,6 +54,21 @@ public sealed class PipelineBindingTests
     }
 
     [Fact]
+    public void Map_entries_pipe_back_into_Set_and_Remove()
+    {
+        var item = M.ModuleType("PSBpf.Output.BpfMapItem")!;
+        foreach (var cmdlet in new[] { "Set-BpfMapEntry", "Remove-BpfMapEntry" })
+        {
+            var best = PipelineBinding.Best(item, M.Cmdlet(cmdlet), M);
+            Assert.NotNull(best);
+            Assert.Equal(PipelineBindingKind.ByPropertyName, best!.Kind);
+        }
+
+        var map = M.ModuleType("PSBpf.Engine.BpfMap")!;
+        Assert.Equal(("Map", PipelineBindingKind.ByValue), (PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Parameter, PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Kind));
+    }
+
+    [Fact]
     public void Every_pipeline_parameter_accepts_something()
     {
         foreach (var c in M.Cmdlets)

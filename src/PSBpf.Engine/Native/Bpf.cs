@@ -52,6 +52,7 @@ internal static unsafe partial class Bpf
         (BpfCommand.MapCreate, Errno.E2BIG) => "key, value or max_entries is larger than the kernel allows for this map type",
         (BpfCommand.MapCreate, Errno.ENOMEM) => "not enough locked memory for the map",
         (BpfCommand.MapUpdateElem, Errno.E2BIG) => "the map is full",
+        (BpfCommand.MapDeleteElem, Errno.EINVAL) => "this map type cannot delete entries (arrays keep every slot; set it to zero instead)",
         (BpfCommand.MapUpdateElem, Errno.EEXIST) => "the key already exists (NoExist flag)",
         (BpfCommand.MapUpdateElem or BpfCommand.MapLookupElem or BpfCommand.MapDeleteElem, Errno.ENOENT) => "no such key",
         (BpfCommand.ProgLoad, Errno.E2BIG) => "the program has too many instructions",

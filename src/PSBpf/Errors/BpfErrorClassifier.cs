@@ -54,9 +54,14 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.PermissionDenied,
                 s.Message,
                 "Run as root, or grant CAP_BPF (plus CAP_PERFMON or CAP_NET_ADMIN for tracing and networking programs)."),
+            BpfSyscallException m when m.Operation.StartsWith("BPF_MAP_", StringComparison.Ordinal) && !m.Operation.StartsWith("BPF_MAP_CREATE", StringComparison.Ordinal)
+                => new BpfErrorInfo(BpfErrorIds.MapOperationFailed, BpfErrorCategory.InvalidOperation, m.Message),
             BpfSyscallException s => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, s.Message),
             BpfLoadException l => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, l.Message),
             PSBpf.Engine.Loader.CoreRelocationException c => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, c.Message),
+            InvalidOperationException i when i.Message.Contains("not loaded", StringComparison.Ordinal) => new BpfErrorInfo(
+                BpfErrorIds.NotLoaded, BpfErrorCategory.InvalidOperation, i.Message, "Load the object first: Invoke-BpfLoad."),
+            ArgumentException a when a.ParamName is "key" or "value" => new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument, a.Message),
             UnauthorizedAccessException => new BpfErrorInfo(
                 BpfErrorIds.PermissionDenied,
                 BpfErrorCategory.PermissionDenied,

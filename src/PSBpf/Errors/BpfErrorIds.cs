@@ -23,6 +23,15 @@ public static class BpfErrorIds
     public const string PermissionDenied = "BpfPermissionDenied";
 
     /// <summary>A path resolved to a provider other than the FileSystem provider. Category InvalidArgument.</summary>
+    /// <summary>A map or program was used before its object was loaded.</summary>
+    public const string NotLoaded = "BpfObjectNotLoaded";
+
+    /// <summary>The kernel refused a map element operation (full map, existing key with NoExist, delete from an array).</summary>
+    public const string MapOperationFailed = "BpfMapOperationFailed";
+
+    /// <summary>A map has no entry for the key asked for.</summary>
+    public const string MapKeyNotFound = "BpfMapKeyNotFound";
+
     /// <summary>The verifier rejected a program; the exception carries the full verifier log.</summary>
     public const string VerifierRejected = "BpfVerifierRejected";
 
