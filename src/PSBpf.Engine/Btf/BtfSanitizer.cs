@@ -17,22 +17,14 @@ internal static class BtfSanitizer
         var types = blob.AsSpan((int)(hdr + typeOff), (int)typeLen).ToArray();
         var strings = new List<byte>(blob.AsSpan((int)(hdr + strOff), (int)strLen).ToArray());
         var ts = types.AsSpan();
-        int count = 0;
+        var offsets = BtfRecord.Index(ts);
+        int count = offsets.Count;
         var enum64 = new List<int>();
-        for (int o = 0; o < ts.Length; count++)
+        foreach (int o in offsets)
         {
-            uint info = U32(ts, o + 4);
-            var kind = (BtfKind)((info >> 24) & 0x1f);
-            int vlen = (int)(info & 0xffff);
-            int extra = kind switch
-            {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
-                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
-                _ => 0,
-            };
             var t = ts[o..];
+            var kind = BtfRecord.Kind(t);
+            int vlen = BtfRecord.Vlen(t);
             if ((!f.Datasec && kind == BtfKind.Var) || (!f.DeclTag && kind == BtfKind.DeclTag))
             {
                 // an INT of one byte: 4 would fail validation for variables smaller than that
@@ -48,7 +40,7 @@ internal static class BtfSanitizer
                 {
                     var m = t.Slice(12 + j * 12, 12);
                     uint varType = U32(m, 0), offset = U32(m, 4);
-                    W32(m, 0, NameOf(ts, varType));
+                    W32(m, 0, varType >= 1 && varType <= offsets.Count ? U32(ts, offsets[(int)varType - 1]) : 0);
                     W32(m, 4, varType);
                     W32(m, 8, offset * 8);
                 }
@@ -88,8 +80,6 @@ internal static class BtfSanitizer
             {
                 enum64.Add(o);
             }
-
-            o += 12 + extra;
         }
 
         var extraTypes = new List<byte>();
@@ -129,29 +119,6 @@ internal static class BtfSanitizer
         extraTypes.CopyTo(result, 24 + types.Length);
         strings.CopyTo(result, 24 + types.Length + extraTypes.Count);
         return result;
-    }
-
-    /// <summary>Name offset of the type with id <paramref name="id"/> (a linear walk; sanitising is rare).</summary>
-    private static uint NameOf(ReadOnlySpan<byte> ts, uint id)
-    {
-        int o = 0;
-        for (uint cur = 1; o < ts.Length; cur++)
-        {
-            if (cur == id) return U32(ts, o);
-            uint info = U32(ts, o + 4);
-            var kind = (BtfKind)((info >> 24) & 0x1f);
-            int vlen = (int)(info & 0xffff);
-            o += 12 + kind switch
-            {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
-                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
-                _ => 0,
-            };
-        }
-
-        return 0;
     }
 
     private static void RenameSection(List<byte> strings, uint offset, bool qmarkOnly)

@@ -20,7 +20,7 @@ internal static class KsymsBtfFixup
         uint hdr = U32(s, 4), typeOff = U32(s, 8), typeLen = U32(s, 12), strOff = U32(s, 16), strLen = U32(s, 20);
         var types = blob.AsSpan((int)(hdr + typeOff), (int)typeLen).ToArray();
         var strings = blob.AsSpan((int)(hdr + strOff), (int)strLen).ToArray();
-        var offsets = Index(types);
+        var offsets = BtfRecord.Index(types);
         int ksyms = -1;
         for (int i = 0; i < offsets.Count; i++)
         {
@@ -104,28 +104,7 @@ internal static class KsymsBtfFixup
         return result;
     }
 
-    private static List<int> Index(ReadOnlySpan<byte> ts)
-    {
-        var list = new List<int>();
-        for (int o = 0; o < ts.Length;)
-        {
-            list.Add(o);
-            uint info = U32(ts, o + 4);
-            int vlen = (int)(info & 0xffff);
-            o += 12 + Kind(ts[o..]) switch
-            {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
-                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
-                _ => 0,
-            };
-        }
-
-        return list;
-    }
-
-    private static BtfKind Kind(ReadOnlySpan<byte> t) => (BtfKind)((U32(t, 4) >> 24) & 0x1f);
+    private static BtfKind Kind(ReadOnlySpan<byte> t) => BtfRecord.Kind(t);
 
     private static string Name(byte[] strings, uint off)
     {

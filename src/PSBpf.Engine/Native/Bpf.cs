@@ -8,19 +8,8 @@ internal static unsafe partial class Bpf
     private static int Call<T>(BpfCommand cmd, ref T attr, string operation)
         where T : unmanaged
     {
-        while (true)
-        {
-            long r;
-            fixed (T* p = &attr)
-            {
-                r = LibC.Syscall(SyscallNumbers.Bpf, (long)cmd, (long)p, sizeof(T));
-            }
-
-            if (r >= 0) return (int)r;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && cmd == BpfCommand.ProgLoad)) continue; // libbpf retries these too
-            throw new BpfSyscallException(operation, errno, Explain(cmd, errno));
-        }
+        int r = TryCall(cmd, ref attr);
+        return r >= 0 ? r : throw new BpfSyscallException(operation, -r, Explain(cmd, -r));
     }
 
     /// <summary>Like Call but returns -errno instead of throwing (for probes and retry loops).</summary>
