@@ -195,3 +195,22 @@ public class PoisonExplanationTests
         }
     }
 }
+
+/// <summary>Corpus objects libbpf 1.1.2 cannot open but PSBpf loads (newer map kinds and attributes).</summary>
+[Collection(KernelCollection.Name)]
+public class NewerMapKindTests
+{
+    [Fact]
+    public void ArenaMapWithMapExtraIsCreated()
+    {
+        using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "arena-el.elf"));
+        var arena = obj.Maps.Single();
+        Assert.Equal(BpfMapType.arena, arena.Type);
+        Assert.NotEqual(0UL, arena.MapExtra); // __ulong(map_extra, ...) is an ENUM64 in BTF
+        obj.Load();
+        using var show = Bpftool.Json("map", "show", "id", arena.Id!.Value.ToString());
+        var type = show.RootElement.GetProperty("type");
+        // bpftool 7.1 predates arena maps and prints their type number
+        Assert.True(type.ValueKind == System.Text.Json.JsonValueKind.Number ? type.GetInt32() == 33 : type.GetString() == "arena", $"bpftool says type {type}");
+    }
+}

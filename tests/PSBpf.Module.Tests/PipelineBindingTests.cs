@@ -68,6 +68,17 @@ public sealed class PipelineBindingTests
         Assert.Equal(("Map", PipelineBindingKind.ByValue), (PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Parameter, PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Kind));
     }
 
+    [Theory]
+    [InlineData("Get-BpfProgram")]
+    [InlineData("Get-BpfMap")]
+    public void Import_BpfObject_output_pipes_into_the_inspection_cmdlets_as_Object(string cmdlet)
+    {
+        // BpfObject also has Name and Path properties; -Name takes no pipeline input, so the object binds whole.
+        var output = M.ModuleType("PSBpf.Engine.BpfObject")!;
+        var best = PipelineBinding.Best(output, M.Cmdlet(cmdlet), M);
+        Assert.Equal(("Object", "Object", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+    }
+
     [Fact]
     public void Every_pipeline_parameter_accepts_something()
     {

@@ -17,10 +17,10 @@ internal sealed class MappedRegion : SafeHandle
     public override bool IsInvalid => handle == LibC.MapFailed || handle == 0;
     public nint Address => handle;
 
-    public static MappedRegion Map(BpfFd fd, nuint length, bool writable, string what)
+    public static MappedRegion Map(BpfFd fd, nuint length, bool writable, string what, long offset = 0)
     {
         int prot = LibC.ProtRead | (writable ? LibC.ProtWrite : 0);
-        var addr = LibC.Mmap(0, length, prot, LibC.MapShared, fd.Value, 0);
+        var addr = LibC.Mmap(0, length, prot, LibC.MapShared, fd.Value, offset);
         if (addr == LibC.MapFailed)
         {
             throw new BpfSyscallException($"mmap of {what}", Marshal.GetLastPInvokeError());

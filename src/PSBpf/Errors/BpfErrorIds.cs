@@ -32,6 +32,12 @@ public static class BpfErrorIds
     /// <summary>A map has no entry for the key asked for.</summary>
     public const string MapKeyNotFound = "BpfMapKeyNotFound";
 
+    /// <summary>A map of the wrong type for the operation (e.g. Receive-BpfRingBuffer on a hash map). Category InvalidArgument.</summary>
+    public const string MapWrongType = "BpfMapWrongType";
+
+    /// <summary>A BTF type name (e.g. -Type of Receive-BpfRingBuffer) that the object's BTF does not define. Category ObjectNotFound.</summary>
+    public const string TypeNotFound = "BpfTypeNotFound";
+
     /// <summary>The verifier rejected a program; the exception carries the full verifier log.</summary>
     public const string VerifierRejected = "BpfVerifierRejected";
 
@@ -52,6 +58,12 @@ public static class BpfErrorIds
 
     /// <summary>The operation was cancelled (Ctrl+C, <c>Select-Object -First</c>). Category OperationStopped.</summary>
     public const string OperationStopped = "BpfOperationStopped";
+
+    /// <summary>No program, map or link in the kernel has the id or name asked for (Get-BpfProgram/-Map/-Link). Category ObjectNotFound.</summary>
+    public const string KernelObjectNotFound = "BpfKernelObjectNotFound";
+
+    /// <summary>Listing or reading kernel objects failed for a reason other than privileges. Category ReadError.</summary>
+    public const string InspectionFailed = "BpfInspectionFailed";
 
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";

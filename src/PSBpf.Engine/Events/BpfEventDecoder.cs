@@ -1,0 +1,55 @@
+using PSBpf.Engine.Btf;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// Decodes ring/perf buffer records as a named BTF type of the program's object (e.g. <c>struct event</c>) through
+/// <see cref="BtfValueCodec"/>: structs become ordered dictionaries, char arrays strings.
+/// </summary>
+public sealed class BpfEventDecoder
+{
+    private readonly BtfSpec _btf;
+
+    /// <summary>A decoder for type <paramref name="typeName"/> (a struct, union or typedef name) of <paramref name="btf"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such type.</exception>
+    public BpfEventDecoder(BtfSpec btf, string typeName)
+    {
+        ArgumentNullException.ThrowIfNull(btf);
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        _btf = btf;
+        // "struct event" and "event" both work: C programmers write the keyword, PowerShell users often leave it out.
+        string name = typeName.Trim();
+        BtfKind[] kinds = [BtfKind.Struct, BtfKind.Union, BtfKind.Typedef];
+        foreach (var (prefix, kind) in new[] { ("struct ", BtfKind.Struct), ("union ", BtfKind.Union) })
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                name = name[prefix.Length..].Trim();
+                kinds = [kind];
+            }
+        }
+
+        Type = kinds.Select(k => btf.FindByName(name, k)).FirstOrDefault(t => t is not null)
+            ?? throw new KeyNotFoundException($"the object's BTF has no struct, union or typedef named '{typeName}'");
+        Size = (int)btf.SizeOf(Type.Id);
+    }
+
+    /// <summary>The BTF type records are decoded as.</summary>
+    public BtfType Type { get; }
+
+    /// <summary>Bytes of the type; records may be longer (perf buffers pad them) but not shorter.</summary>
+    public int Size { get; }
+
+    /// <summary>A decoder for records of <paramref name="map"/>, looking the type up in the BTF of the map's object.</summary>
+    /// <exception cref="KeyNotFoundException">The object has no BTF, or no such type.</exception>
+    public static BpfEventDecoder ForMap(BpfMap map, string typeName)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var btf = map.Object.Btf ?? throw new KeyNotFoundException($"the object of map '{map.Name}' has no BTF to find type '{typeName}' in");
+        return new BpfEventDecoder(btf, typeName);
+    }
+
+    /// <summary>Decodes one record (an ordered dictionary for structs and unions).</summary>
+    /// <exception cref="BpfValueException">The record is shorter than the type.</exception>
+    public object? Decode(ReadOnlySpan<byte> record) => BtfValueCodec.Decode(_btf, Type.Id, record);
+}

@@ -1,0 +1,163 @@
+using System.Management.Automation;
+using PSBpf.Conversion;
+using PSBpf.Engine;
+using PSBpf.Errors;
+
+namespace PSBpf.Commands;
+
+/// <summary>
+/// Receive-BpfRingBuffer: streams the records a loaded BPF program sends through a ring buffer or a perf event array,
+/// raw (byte[]) or decoded through the object's BTF as a named struct. Records are read and written on the pipeline
+/// thread in short waits, so Ctrl+C and <c>Select-Object -First</c> end the command at once.
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "BpfRingBuffer", DefaultParameterSetName = TimeoutSet)]
+[OutputType(typeof(PSObject), typeof(byte[]))]
+public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
+{
+    private const string TimeoutSet = "Timeout";
+    private const string WaitSet = "Wait";
+
+    /// <summary>Longest single wait, so that the pipeline thread regularly gets control back (stop requests, output).</summary>
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
+
+    private int _written;
+
+    /// <summary>The ring buffer or perf event array map of a loaded object (e.g. <c>$o.Maps.rb</c>).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public BpfMap Map { get; set; } = null!;
+
+    /// <summary>Name of the BTF struct (or union/typedef) to decode records as; raw byte[] records without it.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Type { get; set; }
+
+    /// <summary>Stop after this many records (over all maps of the pipeline).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; }
+
+    /// <summary>How long to read; a number is seconds. Default 1 second.</summary>
+    [Parameter(ParameterSetName = TimeoutSet)]
+    [TimeSpanSecondsTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Read until -Count records arrived or the command is stopped, without a time limit.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = WaitSet)]
+    public SwitchParameter Wait { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var map = Map;
+        if (Count > 0 && _written >= Count) return;
+        if (!BpfEventReader.IsEventMap(map.Type))
+        {
+            WriteBpfError(
+                new ArgumentException($"map '{map.Name}' is a {map.Type} map."),
+                new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument,
+                    $"Map '{map.Name}' is a {map.Type} map; records can only be received from a ringbuf or perf_event_array map."),
+                map);
+            return;
+        }
+
+        if (map.Id is null)
+        {
+            WriteBpfError(
+                new InvalidOperationException($"map '{map.Name}' is not loaded."),
+                new BpfErrorInfo(BpfErrorIds.NotLoaded, BpfErrorCategory.InvalidOperation,
+                    $"Map '{map.Name}' is not loaded.", "Load its object first: $o | Invoke-BpfLoad."),
+                map);
+            return;
+        }
+
+        BpfEventDecoder? decoder = null;
+        if (Type is not null)
+        {
+            try
+            {
+                decoder = BpfEventDecoder.ForMap(map, Type);
+            }
+            catch (KeyNotFoundException e)
+            {
+                WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.TypeNotFound, BpfErrorCategory.ObjectNotFound,
+                    $"The BTF of map '{map.Name}''s object has no struct, union or typedef named '{Type}'.",
+                    "Name a type the BPF program defines, e.g. -Type event for struct event."), map);
+                return;
+            }
+        }
+
+        try
+        {
+            using var reader = BpfEventReader.Open(map);
+            Receive(reader, decoder);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C ended a wait: stop the way PowerShell's own commands do.
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            // Stop exceptions (Select-Object -First's, thrown by WriteObject) go on up: they end the upstream commands too.
+            WriteBpfError(e, map);
+        }
+    }
+
+    private void Receive(IBpfEventReader reader, BpfEventDecoder? decoder)
+    {
+        var batch = new List<object?>();
+        var perf = reader as BpfPerfBufferReader;
+        long lostReported = 0;
+        long deadline = Wait ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(Timeout.TotalMilliseconds);
+        bool first = true;
+        while (first || Environment.TickCount64 < deadline)
+        {
+            first = false;
+            long left = deadline - Environment.TickCount64;
+            var wait = left <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(left, Slice.TotalMilliseconds));
+            batch.Clear();
+            reader.Read(wait, CancellationToken, record =>
+            {
+                // Records past -Count are consumed but not written: the buffer has no way to hand them back.
+                if (Count > 0 && _written + batch.Count >= Count) return;
+                batch.Add(Convert(record, decoder));
+            });
+
+            if (perf is not null && perf.LostCount > lostReported)
+            {
+                WriteWarning($"Map '{reader.Map.Name}': the kernel dropped {perf.LostCount - lostReported} records because a CPU's perf buffer was full.");
+                lostReported = perf.LostCount;
+            }
+
+            foreach (var item in batch)
+            {
+                if (item is ErrorRecord error)
+                {
+                    WriteError(error);
+                    continue;
+                }
+
+                WriteObject(item); // a byte[] stays one record: WriteObject does not enumerate
+                _written++;
+            }
+
+            if (Count > 0 && _written >= Count) return;
+        }
+    }
+
+    private object? Convert(ReadOnlySpan<byte> record, BpfEventDecoder? decoder)
+    {
+        if (decoder is null) return record.ToArray();
+        try
+        {
+            return PSValueConverter.ToPSValue(decoder.Decode(record));
+        }
+        catch (PSBpf.Engine.Btf.BpfValueException e)
+        {
+            // A record shorter than the type: report it and go on with the next one.
+            return BpfErrorRecordFactory.Create(e, new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidData,
+                $"A record of {record.Length} bytes from map '{Map.Name}' does not hold a '{Type}' ({decoder.Size} bytes): {e.Message}"), record.ToArray());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    Pester 5 suite for Get-BpfLink. Listing kernel objects needs root; those tests are tagged Root and skip with that
+    reason otherwise. Uses the fixtures from tests/fixtures/build (built by the xunit build or `make -C tests/fixtures`).
+#>
+
+BeforeAll {
+    $repoRoot = Split-Path -Parent $PSScriptRoot
+    $modulePath = $env:PSBPF_MODULE
+    if (-not $modulePath) {
+        $modulePath = Get-ChildItem -LiteralPath (Join-Path $repoRoot 'out/PSBpf') -Filter 'PSBpf.psd1' -Recurse -ErrorAction SilentlyContinue |
+            Sort-Object { [version]$_.Directory.Name } -Descending |
+            Select-Object -First 1 -ExpandProperty FullName
+    }
+    if (-not $modulePath) {
+        throw "PSBpf is not built: run ./build.ps1 (or set `$env:PSBPF_MODULE to a PSBpf.psd1)."
+    }
+    Import-Module -Name $modulePath -Force -ErrorAction Stop
+
+    $fixtures = Join-Path $repoRoot 'tests/fixtures/build'
+    $isRoot = (id -u) -eq 0
+}
+
+Describe 'Get-BpfLink' {
+    It 'is exported with help' {
+        Get-Command Get-BpfLink -Module PSBpf | Should -Not -BeNullOrEmpty
+        (Get-Help Get-BpfLink -Full).Synopsis | Should -Match 'bpftool'
+    }
+
+    Context 'as root' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'listing kernel links needs root (CAP_SYS_ADMIN)' }
+        }
+
+        It 'shows a tracepoint attachment as a perf_event link of its program' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $link = $o.Programs.handle_tp.Attach()
+                try {
+                    $l = Get-BpfLink -ProgramId $o.Programs.handle_tp.Id
+                    $l | Should -BeOfType ([PSBpf.Engine.BpfLinkInfo])
+                    "$($l.Type)" | Should -Be 'perf_event'
+                    (Get-BpfLink -Id $l.Id).ProgramId | Should -Be $o.Programs.handle_tp.Id
+                    (Get-BpfLink -Type perf_event).Id | Should -Contain $l.Id
+                }
+                finally { $link.Dispose() }
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'reports an unknown id as BpfKernelObjectNotFound' {
+            { Get-BpfLink -Id ([uint32]::MaxValue) -ErrorAction Stop } | Should -Throw -ErrorId 'BpfKernelObjectNotFound,PSBpf.Commands.GetBpfLinkCommand'
+        }
+    }
+}
