@@ -16,10 +16,24 @@ public sealed class BtfSpec
     private const int HeaderMinSize = 24;
     private const int MaxResolveDepth = 32;
 
+    // Type offsets are kept in chunks of 8192 (32 KB) and the materialised-type cache in chunks of
+    // 1024 references (8 KB), all under the runtime's 85,000-byte large-object threshold. Why:
+    // kernel BTF has ~130k types, so flat arrays (0.5 MB of offsets, 1 MB of cache) land on the
+    // large-object heap, which is only collected by gen2 GCs, after which the GC returns the
+    // memory to the OS: every parse then paid for zeroing and page-faulting ~1.5 MB of fresh
+    // memory, more than the indexing itself (docs/benchmarks.md). Small chunks are gen0 objects
+    // whose memory is reused, and cache chunks are only allocated once a type in them is used.
+    private const int ChunkShift = 13;
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int ChunkMask = ChunkSize - 1;
+    private const int CacheShift = 10;
+    private const int CacheMask = (1 << CacheShift) - 1;
+
     private readonly ReadOnlyMemory<byte> _types;
     private readonly ReadOnlyMemory<byte> _strings;
-    private readonly int[] _offsets;
-    private readonly BtfType?[] _cache;
+    private readonly int[][] _offsets;   // type index (id - _firstId) → byte offset in _types, chunked
+    private readonly int _typeCount;     // number of types this BTF defines
+    private readonly BtfType?[]?[] _cache; // chunked too; a chunk is null until first used
     private readonly BtfSpec? _base;
     private readonly uint _firstId;
     private readonly uint _firstString;
@@ -35,8 +49,8 @@ public sealed class BtfSpec
         _base = baseBtf;
         _firstId = baseBtf is null ? 1u : (uint)baseBtf.Count;
         _firstString = baseBtf is null ? 0u : baseBtf.StringsLength;
-        _offsets = IndexTypes();
-        _cache = new BtfType?[_offsets.Length];
+        _offsets = IndexTypes(out _typeCount);
+        _cache = new BtfType?[]?[(_typeCount + CacheMask) >> CacheShift];
         Void = baseBtf?.Void ?? new BtfVoid(this);
     }
 
@@ -47,7 +61,7 @@ public sealed class BtfSpec
     /// <summary>The base BTF of split (module) BTF, else null.</summary>
     public BtfSpec? Base => _base;
     /// <summary>Number of type ids, including void and (for split BTF) the base types.</summary>
-    public int Count => (int)_firstId + _offsets.Length;
+    public int Count => (int)_firstId + _typeCount;
     /// <summary>First type id defined by this BTF itself (1, or the base's count for split BTF).</summary>
     public uint FirstTypeId => _firstId;
     /// <summary>The void type.</summary>
@@ -83,21 +97,24 @@ public sealed class BtfSpec
             }
 
             ulong index = (ulong)id - _firstId;
-            if (index >= (ulong)_offsets.Length)
+            if (index >= (ulong)_typeCount)
             {
                 throw Error(null, $"type id {id} does not exist (BTF has {Count} types)");
             }
 
-            var cached = Volatile.Read(ref _cache[index]);
+            int i = (int)index;
+            var chunk = Volatile.Read(ref _cache[i >> CacheShift]) ?? CacheChunk(i >> CacheShift);
+            var cached = Volatile.Read(ref chunk[i & CacheMask]);
             if (cached is not null)
             {
                 return cached;
             }
 
-            var made = Materialize(id, _offsets[index]);
-            made.NameOffset = U32(_types.Span, _offsets[index], IsBigEndian);
-            made.KindFlag = (U32(_types.Span, _offsets[index] + 4, IsBigEndian) >> 31) != 0;
-            return Interlocked.CompareExchange(ref _cache[index], made, null) ?? made;
+            int offset = Offset(i);
+            var made = Materialize(id, offset);
+            made.NameOffset = U32(_types.Span, offset, IsBigEndian);
+            made.KindFlag = (U32(_types.Span, offset + 4, IsBigEndian) >> 31) != 0;
+            return Interlocked.CompareExchange(ref chunk[i & CacheMask], made, null) ?? made;
         }
     }
 
@@ -150,7 +167,141 @@ public sealed class BtfSpec
     }
 
     /// <summary>Reads BTF from a file (e.g. /sys/kernel/btf/vmlinux).</summary>
-    public static BtfSpec Load(string path, BtfSpec? baseBtf = null) => Parse(File.ReadAllBytes(path), path, baseBtf);
+    public static BtfSpec Load(string path, BtfSpec? baseBtf = null) => Parse(ReadFile(path), path, baseBtf);
+
+    // Load's file reading. Why not File.ReadAllBytes (measured in docs/benchmarks.md):
+    // - sysfs hands out at most one page per read(2), so reading vmlinux BTF (5.5 MB) takes ~1350
+    //   system calls, ~2.2 ms on a VM. Newer kernels (6.16, 2025) let /sys/kernel/btf/vmlinux be
+    //   mapped read-only (libbpf >= 1.6 maps it too); a populated mapping plus the comparison
+    //   below takes ~0.8 ms. Only files under /sys/kernel/btf are mapped: they cannot shrink
+    //   while mapped (a mapped regular file that another process truncates raises SIGBUS), and
+    //   the mapping is unmapped before this method returns, so no span over it escapes. Where
+    //   mapping fails (older kernels, module BTF) the file is read as before.
+    // - a fresh 5.5 MB array per load lives on the large-object heap, whose memory the GC hands
+    //   back to the OS after each gen2 collection, so every load page-faulted all of it again
+    //   (~1300 faults, 13 ms on a VM). Instead the bytes are compared with the last blob this
+    //   method returned (0.1 ms for vmlinux); when equal (the same kernel BTF loaded again, the
+    //   usual case) the new spec shares that blob. BtfSpec never writes to its bytes, so the
+    //   sharing is invisible. Reads go into a reusable scratch buffer for the same reason.
+    // Every load still reads the whole file and Parse still indexes and validates every type:
+    // only the allocation is saved. Both references are weak: they keep nothing alive.
+    private const int MapPrivate = 0x02;      // MAP_PRIVATE
+    private const int MapPopulate = 0x8000;   // MAP_POPULATE: fault every page in during mmap(2)
+    private static WeakReference<byte[]>? s_scratch;   // taken with Interlocked.Exchange: one user at a time
+    private static SharedBlob? s_lastBlob;
+
+    private sealed class SharedBlob(byte[] data)
+    {
+        public WeakReference<byte[]> Data { get; } = new(data);
+        public int Length { get; } = data.Length;
+    }
+
+    private static ReadOnlyMemory<byte> ReadFile(string path)
+    {
+        // Same open and the same length rules as File.ReadAllBytes; unbuffered, so each Read goes
+        // straight to read(2) into the destination.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        long length = file.CanSeek ? file.Length : 0;
+        if (length > Array.MaxLength)
+        {
+            return File.ReadAllBytes(path); // throws the runtime's own "file too long" IOException, as before
+        }
+
+        if (length == 0)
+        {
+            return ReadToEnd(file); // size unknown: pipes, and procfs/sysfs files that report 0
+        }
+
+        if (Path.GetFullPath(path).StartsWith("/sys/kernel/btf/", StringComparison.Ordinal) &&
+            TryReadMapped(file, (int)length) is { } mapped)
+        {
+            return mapped;
+        }
+
+        var weak = Interlocked.Exchange(ref s_scratch, null);
+        byte[]? buffer = null;
+        if (weak is null || !weak.TryGetTarget(out buffer) || buffer.Length != length)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>((int)length);
+        }
+
+        file.ReadExactly(buffer); // EndOfStreamException if the file shrank, as File.ReadAllBytes
+        var shared = Shared(buffer);
+        if (shared is null)
+        {
+            Volatile.Write(ref s_lastBlob, new SharedBlob(buffer)); // the buffer becomes the blob
+            return buffer;
+        }
+
+        weak ??= new WeakReference<byte[]>(buffer);
+        weak.SetTarget(buffer);
+        Volatile.Write(ref s_scratch, weak);
+        return shared;
+    }
+
+    private static unsafe byte[]? TryReadMapped(FileStream file, int length)
+    {
+        var handle = file.SafeFileHandle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            nint address = Native.LibC.Mmap(0, (nuint)length, Native.LibC.ProtRead, MapPrivate | MapPopulate, (int)handle.DangerousGetHandle(), 0);
+            if (address == Native.LibC.MapFailed)
+            {
+                return null;
+            }
+
+            try
+            {
+                var content = new ReadOnlySpan<byte>((void*)address, length);
+                if (Shared(content) is { } shared)
+                {
+                    return shared;
+                }
+
+                var blob = GC.AllocateUninitializedArray<byte>(length);
+                content.CopyTo(blob);
+                Volatile.Write(ref s_lastBlob, new SharedBlob(blob));
+                return blob;
+            }
+            finally
+            {
+                Native.LibC.Munmap(address, (nuint)length);
+            }
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>The last blob Load returned if its bytes equal <paramref name="content"/>, else null.</summary>
+    private static byte[]? Shared(ReadOnlySpan<byte> content) =>
+        Volatile.Read(ref s_lastBlob) is { } last && last.Length == content.Length &&
+        last.Data.TryGetTarget(out var blob) && content.SequenceEqual(blob) ? blob : null;
+
+    private static ReadOnlyMemory<byte> ReadToEnd(FileStream file)
+    {
+        var all = new byte[64 * 1024];
+        int total = 0, n;
+        while ((n = file.Read(all.AsSpan(total))) > 0)
+        {
+            total += n;
+            if (total == all.Length)
+            {
+                if (all.Length == Array.MaxLength)
+                {
+                    // File.ReadAllBytes's own message for this case.
+                    throw new IOException("The file is too long. This operation is currently limited to supporting files less than 2 gigabytes in size.");
+                }
+
+                Array.Resize(ref all, (int)Math.Min(2L * all.Length, Array.MaxLength));
+            }
+        }
+
+        return all.AsMemory(0, total);
+    }
 
     /// <summary>The string at <paramref name="offset"/> in the string section (split BTF offsets continue the base's).</summary>
     public string GetString(uint offset)
@@ -194,7 +345,7 @@ public sealed class BtfSpec
             {
                 foreach (var id in ids)
                 {
-                    if (KindAt(_offsets[id - _firstId]) == kind) return this[id];
+                    if (KindAt(Offset((int)(id - _firstId))) == kind) return this[id];
                 }
             }
 
@@ -207,16 +358,22 @@ public sealed class BtfSpec
         var needle = buf[..(n + 1)];
         var types = _types.Span;
         var strings = _strings.Span;
-        for (int i = 0; i < _offsets.Length; i++)
+        // Chunk by chunk, so the inner loop indexes one int[] like the flat array it replaces.
+        for (int c = 0; c < _offsets.Length; c++)
         {
-            int o = _offsets[i];
-            uint info = U32(types, o + 4, IsBigEndian);
-            if ((BtfKind)((info >> 24) & 0x1f) != kind) continue;
-            ulong nameOff = (ulong)U32(types, o, IsBigEndian) - _firstString;
-            if (nameOff >= (ulong)strings.Length) continue;
-            if (strings[(int)nameOff..].StartsWith(needle))
+            var offsets = _offsets[c];
+            int inChunk = Math.Min(ChunkSize, _typeCount - (c << ChunkShift));
+            for (int j = 0; j < inChunk; j++)
             {
-                return this[(uint)(i + _firstId)];
+                int o = offsets[j];
+                uint info = U32(types, o + 4, IsBigEndian);
+                if ((BtfKind)((info >> 24) & 0x1f) != kind) continue;
+                ulong nameOff = (ulong)U32(types, o, IsBigEndian) - _firstString;
+                if (nameOff >= (ulong)strings.Length) continue;
+                if (strings[(int)nameOff..].StartsWith(needle))
+                {
+                    return this[(uint)((c << ChunkShift) + j + _firstId)];
+                }
             }
         }
 
@@ -351,8 +508,8 @@ public sealed class BtfSpec
         if (id == 0) return BtfKind.Void;
         if (id < _firstId) return _base!.KindOf(id);
         ulong index = (ulong)id - _firstId;
-        if (index >= (ulong)_offsets.Length) throw Error(null, $"type id {id} does not exist (BTF has {Count} types)");
-        return KindAt(_offsets[index]);
+        if (index >= (ulong)_typeCount) throw Error(null, $"type id {id} does not exist (BTF has {Count} types)");
+        return KindAt(Offset((int)index));
     }
 
     internal BpfFormatException Error(long? offset, string detail) => new(_source, ".BTF", offset, detail);
@@ -364,9 +521,9 @@ public sealed class BtfSpec
             if (_nameIndex is { } built) return built;
             var lists = new Dictionary<string, List<uint>>(StringComparer.Ordinal);
             var types = _types.Span;
-            for (int i = 0; i < _offsets.Length; i++)
+            for (int i = 0; i < _typeCount; i++)
             {
-                uint nameOff = U32(types, _offsets[i], IsBigEndian);
+                uint nameOff = U32(types, Offset(i), IsBigEndian);
                 if (nameOff == 0) continue;
                 string n = GetString(nameOff);
                 if (!lists.TryGetValue(n, out var l)) lists[n] = l = new List<uint>(1);
@@ -376,6 +533,14 @@ public sealed class BtfSpec
             var index = lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
             return Interlocked.CompareExchange(ref _nameIndex, index, null) ?? index;
         }
+    }
+
+    private int Offset(int index) => _offsets[index >> ChunkShift][index & ChunkMask];
+
+    private BtfType?[] CacheChunk(int chunk)
+    {
+        var made = new BtfType?[1 << CacheShift];
+        return Interlocked.CompareExchange(ref _cache[chunk], made, null) ?? made;
     }
 
     private BtfKind KindAt(int offset) => (BtfKind)((U32(_types.Span, offset + 4, IsBigEndian) >> 24) & 0x1f);
@@ -395,48 +560,112 @@ public sealed class BtfSpec
         return data.Slice((int)start, (int)len);
     }
 
-    private int[] IndexTypes()
+    // Bytes that follow the 12-byte btf_type record, per kind: a fixed part plus vlen times a
+    // per-entry size (libbpf's btf_type_size). A table instead of a switch keeps the indexing loop,
+    // which runs once per type (~130k for vmlinux), free of branches it cannot predict.
+    // Kinds with FixedExtra 0xff are unknown.
+    private static ReadOnlySpan<byte> FixedExtra =>
+    [
+        0xff, // 0 unknown
+        4,    // 1 INT: u32 encoding
+        0,    // 2 PTR
+        12,   // 3 ARRAY: btf_array
+        0, 0, // 4 STRUCT, 5 UNION: vlen btf_member
+        0,    // 6 ENUM: vlen btf_enum
+        0, 0, 0, 0, 0, // 7 FWD, 8 TYPEDEF, 9 VOLATILE, 10 CONST, 11 RESTRICT
+        0,    // 12 FUNC
+        0,    // 13 FUNC_PROTO: vlen btf_param
+        4,    // 14 VAR: btf_var
+        0,    // 15 DATASEC: vlen btf_var_secinfo
+        0,    // 16 FLOAT
+        4,    // 17 DECL_TAG: btf_decl_tag
+        0,    // 18 TYPE_TAG
+        0,    // 19 ENUM64: vlen btf_enum64
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, // 20-31 unknown
+    ];
+
+    private static ReadOnlySpan<byte> PerVlen =>
+    [
+        0, 0, 0, 0,
+        12, 12, // STRUCT, UNION
+        8,      // ENUM
+        0, 0, 0, 0, 0, 0,
+        8,      // FUNC_PROTO
+        0,
+        12,     // DATASEC
+        0, 0, 0,
+        12,     // ENUM64
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
+    private int[][] IndexTypes(out int typeCount)
     {
         var s = _types.Span;
         bool big = IsBigEndian;
-        // Kernel BTF averages ~28 bytes per type; start there to avoid most regrowth.
-        var offsets = new int[Math.Max(16, s.Length / 24)];
+        var fixedExtra = FixedExtra;
+        var perVlen = PerVlen;
+        // Every type takes at least 12 bytes, which bounds the number of chunks needed.
+        var chunks = new int[(s.Length / 12 + ChunkSize - 1) >> ChunkShift][];
+        int[] chunk = [];
+        // The count in a local rather than the out parameter, and the messages built in helpers:
+        // both keep the loop's state in registers (it runs ~130k times for vmlinux).
         int count = 0;
         int o = 0;
         while (o < s.Length)
         {
-            if (s.Length - o < 12)
+            int left = s.Length - o;
+            if (left < 12)
             {
-                throw Error(o, $"type {count + _firstId} is truncated: {s.Length - o} bytes left, need 12");
+                throw TypeTruncated(o, count, left);
             }
 
             uint info = U32(s, o + 4, big);
             int vlen = (int)(info & 0xffff);
-            var kind = (BtfKind)((info >> 24) & 0x1f);
-            int extra = kind switch
+            int kind = (int)((info >> 24) & 0x1f);
+            int fixedPart = fixedExtra[kind];
+            if (fixedPart == 0xff)
             {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Enum64 or BtfKind.Datasec => vlen * 12,
-                BtfKind.Enum or BtfKind.FuncProto => vlen * 8,
-                BtfKind.Pointer or BtfKind.Forward or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const
-                    or BtfKind.Restrict or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
-                _ => throw Error(o, $"type {count + _firstId} has unknown kind {(int)kind}"),
-            };
-
-            if (extra > s.Length - o - 12)
-            {
-                throw Error(o, $"type {count + _firstId} ({kind}, vlen {vlen}) needs {12 + extra} bytes but only {s.Length - o} remain");
+                throw UnknownKind(o, count, kind);
             }
 
-            if (count == offsets.Length) Array.Resize(ref offsets, offsets.Length * 2);
-            offsets[count++] = o;
+            int extra = fixedPart + vlen * perVlen[kind]; // at most 65535 * 12: no overflow
+            if (extra > left - 12)
+            {
+                throw TypeOverruns(o, count, kind, vlen, extra, left);
+            }
+
+            int slot = count & ChunkMask;
+            if (slot == 0)
+            {
+                // Only slots below count are ever read, so the chunk need not be zeroed.
+                chunk = chunks[count >> ChunkShift] = GC.AllocateUninitializedArray<int>(ChunkSize);
+            }
+
+            chunk[slot] = o;
+            count++;
             o += 12 + extra;
         }
 
-        if (count != offsets.Length) Array.Resize(ref offsets, count);
-        return offsets;
+        if (chunks.Length != (count + ChunkSize - 1) >> ChunkShift)
+        {
+            Array.Resize(ref chunks, (count + ChunkSize - 1) >> ChunkShift);
+        }
+
+        typeCount = count;
+        return chunks;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BpfFormatException TypeTruncated(int o, int count, int left) =>
+        Error(o, $"type {count + _firstId} is truncated: {left} bytes left, need 12");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BpfFormatException UnknownKind(int o, int count, int kind) =>
+        Error(o, $"type {count + _firstId} has unknown kind {kind}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BpfFormatException TypeOverruns(int o, int count, int kind, int vlen, int extra, int left) =>
+        Error(o, $"type {count + _firstId} ({(BtfKind)kind}, vlen {vlen}) needs {12 + extra} bytes but only {left} remain");
 
     private BtfType Materialize(uint id, int o)
     {
