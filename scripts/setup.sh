@@ -11,6 +11,7 @@ command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need_pkgs+=(bp
 [ -f /usr/include/linux/bpf.h ] || need_pkgs+=(linux-libc-dev)
 command -v make >/dev/null 2>&1 || need_pkgs+=(make)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # veth pairs and network namespaces for the XDP/tcx tests
 if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then

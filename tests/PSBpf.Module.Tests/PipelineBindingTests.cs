@@ -90,4 +90,23 @@ public sealed class PipelineBindingTests
             }
         }
     }
+    [Fact]
+    public void Invoke_BpfLoad_output_pipes_into_Add_BpfAttachment_and_links_into_Remove_BpfAttachment()
+    {
+        // Import-BpfObject | Invoke-BpfLoad | Add-BpfAttachment: the loaded object binds whole, by value
+        var obj = M.ModuleType("PSBpf.Engine.BpfObject")!;
+        var best = PipelineBinding.Best(obj, M.Cmdlet("Add-BpfAttachment"), M);
+        Assert.Equal(("InputObject", "Object", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+
+        var program = M.ModuleType("PSBpf.Engine.BpfProgram")!;
+        best = PipelineBinding.Best(program, M.Cmdlet("Add-BpfAttachment"), M);
+        Assert.Equal(("Program", "Program", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+
+        var link = M.ModuleType("PSBpf.Engine.BpfLink")!;
+        best = PipelineBinding.Best(link, M.Cmdlet("Remove-BpfAttachment"), M);
+        Assert.Equal(("InputObject", "Link", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+
+        best = PipelineBinding.Best(obj, M.Cmdlet("Remove-BpfAttachment"), M);
+        Assert.Equal(("Object", "Object", PipelineBindingKind.ByValue), (best!.Parameter, best.ParameterSet, best.Kind));
+    }
 }

@@ -21,6 +21,8 @@ public sealed class TracepointLink : BpfLink
         Name = name;
     }
 
+    /// <inheritdoc />
+    public override string Kind => "tracepoint";
     /// <summary>Tracepoint category (e.g. "syscalls").</summary>
     public string Category { get; }
     /// <summary>Tracepoint name (e.g. "sys_enter_write").</summary>
@@ -46,7 +48,7 @@ public sealed class TracepointLink : BpfLink
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) _event.Dispose();
+        if (disposing) _event.Dispose(); // after the link: the link holds the event until it is released
     }
 
     private static ulong TracepointId(string category, string name)

@@ -97,11 +97,13 @@ public sealed class BpfObject : IDisposable
 
     private bool _disposed;
 
-    /// <summary>Closes every map, program and BTF object this object created (pins stay; see <see cref="Unpin"/>).</summary>
+    /// <summary>Detaches every link made through its programs' Attach, then closes every map, program and BTF object this object created (pins stay; see <see cref="Unpin"/>).</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        // links keep their programs alive in the kernel, so they go first or the programs would outlive the object
+        foreach (var link in _programs.SelectMany(p => p.GetLinks())) link.Dispose();
         ReleaseKernelObjects();
     }
 

@@ -78,19 +78,42 @@ public sealed class BpfProgram
     internal Native.BpfFd? Fd { get; set; }
 
     /// <summary>
-    /// Attaches the program where its section name says (skeleton-style auto-attach). Supported here: tracepoints
-    /// (SEC("tp/&lt;category&gt;/&lt;name&gt;") and SEC("tracepoint/...")).
+    /// Attaches the program where its section name says (skeleton-style auto-attach): tracepoints, raw tracepoints,
+    /// tp_btf (and fentry/fexit/lsm where the kernel has trampolines), iterators, and uprobes/kprobes whose section names
+    /// their target. Other types need a target: see <see cref="Attach(BpfAttachOptions)"/> and <see cref="CanAutoAttach"/>.
     /// </summary>
-    public BpfLink Attach()
-    {
-        if (Fd is null) throw new InvalidOperationException($"program '{Name}' is not loaded; call Load() on its object first");
-        if (Type == BpfProgramType.tracepoint && AttachTarget?.Split('/') is [var category, var name])
-        {
-            return TracepointLink.Attach(this, category, name);
-        }
+    public BpfLink Attach() => BpfAttacher.Attach(this, null);
 
-        throw new NotSupportedException($"program '{Name}' ({Type}, section '{SectionName}') cannot be auto-attached by this build; tracepoint programs can");
+    /// <summary>Attaches the program to an explicit target (interface, cgroup, binary and symbol, socket, …).</summary>
+    public BpfLink Attach(BpfAttachOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return BpfAttacher.Attach(this, options);
     }
+
+    /// <summary>True when <see cref="Attach()"/> can work out the target from the section name alone.</summary>
+    public bool CanAutoAttach => BpfAttacher.CanAutoAttach(this);
+
+    private readonly List<BpfLink> _links = [];
+
+    /// <summary>The links made through Attach that are still attached (a method, not a property: links point back here).</summary>
+    public IReadOnlyList<BpfLink> GetLinks()
+    {
+        lock (_links) return [.. _links];
+    }
+
+    internal void Register(BpfLink link)
+    {
+        lock (_links) _links.Add(link);
+    }
+
+    internal void Unregister(BpfLink link)
+    {
+        lock (_links) _links.Remove(link);
+    }
+
+    internal Native.BpfFd LoadedFd() =>
+        Fd ?? throw new InvalidOperationException($"program '{Name}' is not loaded; call Load() on its object first");
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({SectionName}, {Type}, {InstructionCount} insns)";

@@ -72,6 +72,11 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.PermissionDenied,
                 Format("Permission denied{0}: {1}", target is null ? string.Empty : Format(" for '{0}'", target), exception.Message),
                 "Run as root, or grant the needed capabilities (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN or CAP_SYS_ADMIN)."),
+            BpfAttachTargetRequiredException t => new BpfErrorInfo(
+                BpfErrorIds.AttachTargetRequired,
+                BpfErrorCategory.InvalidArgument,
+                t.Message,
+                "Name the target: Add-BpfAttachment -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket or -Tracepoint."),
             OperationCanceledException => new BpfErrorInfo(
                 BpfErrorIds.OperationStopped,
                 BpfErrorCategory.OperationStopped,
@@ -81,6 +86,23 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.ReadError,
                 Format("Cannot read '{0}': {1}", target ?? "?", exception.Message)),
             _ => new BpfErrorInfo(BpfErrorIds.Unexpected, BpfErrorCategory.NotSpecified, exception.Message),
+        };
+    }
+
+    /// <summary>
+    /// Classifies a failure to attach <paramref name="program"/>: privileges and missing targets keep their ids; everything
+    /// the kernel or the target refuses (a syscall error, no such interface, a kernel without the attach kind) is
+    /// <see cref="BpfErrorIds.AttachFailed"/>.
+    /// </summary>
+    public static BpfErrorInfo ClassifyAttach(Exception exception, string program)
+    {
+        var info = Classify(exception, program);
+        if (info.ErrorId is BpfErrorIds.PermissionDenied or BpfErrorIds.AttachTargetRequired or BpfErrorIds.NotLoaded or BpfErrorIds.OperationStopped) return info;
+        return info with
+        {
+            ErrorId = BpfErrorIds.AttachFailed,
+            Category = BpfErrorCategory.InvalidOperation,
+            Message = Format("Cannot attach program '{0}': {1}", program, exception.Message),
         };
     }
 

@@ -65,6 +65,12 @@ public static class BpfErrorIds
     /// <summary>Listing or reading kernel objects failed for a reason other than privileges. Category ReadError.</summary>
     public const string InspectionFailed = "BpfInspectionFailed";
 
+    /// <summary>A program's section name does not say where to attach it and no target parameter was given. Category InvalidArgument.</summary>
+    public const string AttachTargetRequired = "BpfAttachTargetRequired";
+
+    /// <summary>Attaching or detaching failed (the kernel refused the link, the target does not exist, the kernel lacks the attach kind). Category InvalidOperation.</summary>
+    public const string AttachFailed = "BpfAttachFailed";
+
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
 }

@@ -1,0 +1,33 @@
+using System.Net.Sockets;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// Explicit attach targets for <see cref="BpfProgram.Attach(BpfAttachOptions)"/>. Only the members the program's type
+/// uses are read; anything left null comes from the SEC() name where it says.
+/// </summary>
+public sealed record BpfAttachOptions
+{
+    /// <summary>Network interface name (XDP, tcx).</summary>
+    public string? Interface { get; init; }
+    /// <summary>XDP mode (XDP only).</summary>
+    public BpfXdpMode XdpMode { get; init; }
+    /// <summary>cgroup v2 directory (cgroup program types), e.g. /sys/fs/cgroup/my.slice.</summary>
+    public string? CgroupPath { get; init; }
+    /// <summary>Executable or shared library to probe (uprobes); a bare name is looked up in $PATH.</summary>
+    public string? BinaryPath { get; init; }
+    /// <summary>Function to probe (uprobes: an ELF symbol of <see cref="BinaryPath"/>; kprobes: a kernel function).</summary>
+    public string? Symbol { get; init; }
+    /// <summary>Byte offset added to <see cref="Symbol"/>, or the file offset itself when there is no symbol (uprobes).</summary>
+    public ulong Offset { get; init; }
+    /// <summary>Only this process (uprobes); null: every process.</summary>
+    public int? ProcessId { get; init; }
+    /// <summary>Probe the return instead of the entry (null: as the SEC() name says).</summary>
+    public bool? Retprobe { get; init; }
+    /// <summary>Socket to filter (socket_filter programs); the caller keeps owning it.</summary>
+    public Socket? Socket { get; init; }
+    /// <summary>Attach type where the program's own is missing or another is wanted (tcx_ingress/tcx_egress, cgroup hooks).</summary>
+    public BpfAttachType? AttachType { get; init; }
+    /// <summary>Tracepoint to attach to instead of the SEC() name's: "category/name" for tracepoints, "name" for raw ones.</summary>
+    public string? Tracepoint { get; init; }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// A BPF iterator (SEC("iter/&lt;target&gt;")) linked with BPF_LINK_CREATE (trace_iter); each <see cref="Read"/> opens
+/// a new iterator instance (BPF_ITER_CREATE) and returns everything the program printed for one walk.
+/// </summary>
+public sealed class IterLink : BpfLink
+{
+    private IterLink(BpfProgram program, BpfFd link, string target) : base(program, link, $"iter {target}") => IterTarget = target;
+
+    /// <inheritdoc />
+    public override string Kind => "iter";
+    /// <summary>What is iterated (e.g. "task").</summary>
+    public string IterTarget { get; }
+
+    /// <summary>Runs the iterator once and returns its output as text.</summary>
+    public string Read()
+    {
+        ObjectDisposedException.ThrowIf(!IsAttached, this);
+        using var iter = Bpf.IterCreate(Fd, $"iterator '{Program.Name}'");
+        return Encoding.UTF8.GetString(LibC.ReadToEnd(iter, $"iterator '{Program.Name}'"));
+    }
+
+    internal static IterLink Attach(BpfProgram program)
+    {
+        var fd = program.LoadedFd();
+        var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, attach_type = (uint)BpfAttachType.trace_iter };
+        string target = program.AttachTarget ?? "?";
+        return new IterLink(program, Bpf.LinkCreate(ref attr, $"program '{program.Name}' (iter/{target})"), target);
+    }
+}

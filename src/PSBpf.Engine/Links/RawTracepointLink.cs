@@ -1,0 +1,21 @@
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>A raw tracepoint program (SEC("raw_tp/&lt;name&gt;")) attached with BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
+public sealed class RawTracepointLink : BpfLink
+{
+    private RawTracepointLink(BpfProgram program, BpfFd link, string name)
+        : base(program, link, $"raw_tracepoint {name}") => Name = name;
+
+    /// <inheritdoc />
+    public override string Kind => "raw_tracepoint";
+    /// <summary>Tracepoint name (e.g. "sys_enter").</summary>
+    public string Name { get; }
+
+    internal static RawTracepointLink Attach(BpfProgram program, string name)
+    {
+        var fd = program.LoadedFd();
+        return new RawTracepointLink(program, Bpf.RawTracepointOpen(fd, name, $"program '{program.Name}' on raw tracepoint {name}"), name);
+    }
+}

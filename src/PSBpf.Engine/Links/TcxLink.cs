@@ -1,0 +1,38 @@
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>A sched_cls program on an interface's tcx ingress or egress hook (BPF_LINK_CREATE, kernel 6.6+).</summary>
+public sealed class TcxLink : BpfLink
+{
+    private TcxLink(BpfProgram program, BpfFd link, string iface, uint ifindex, BpfAttachType direction)
+        : base(program, link, $"{direction} {iface}")
+    {
+        Interface = iface;
+        InterfaceIndex = ifindex;
+        AttachType = direction;
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "tcx";
+    /// <summary>Interface name.</summary>
+    public string Interface { get; }
+    /// <summary>Interface index in this network namespace.</summary>
+    public uint InterfaceIndex { get; }
+    /// <summary>tcx_ingress or tcx_egress.</summary>
+    public BpfAttachType AttachType { get; }
+
+    internal static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction)
+    {
+        if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
+        {
+            throw new ArgumentException($"program '{program.Name}': tcx links are tcx_ingress or tcx_egress, not {direction}", nameof(direction));
+        }
+
+        var fd = program.LoadedFd();
+        uint ifindex = NetworkInterface.Index(iface);
+        // the union's relative_fd/expected_revision stay zero: append after whatever is attached already
+        var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = ifindex, attach_type = (uint)direction };
+        return new TcxLink(program, Bpf.LinkCreate(ref attr, $"program '{program.Name}' ({direction}) on {iface}"), iface, ifindex, direction);
+    }
+}

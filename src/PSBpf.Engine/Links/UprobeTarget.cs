@@ -1,0 +1,70 @@
+using PSBpf.Engine.Elf;
+
+namespace PSBpf.Engine;
+
+/// <summary>Finds the file and file offset a uprobe goes to, as libbpf does: $PATH for bare names, ELF symbols for functions.</summary>
+internal static class UprobeTarget
+{
+    /// <summary>The absolute path of <paramref name="binary"/>; a name without '/' is searched in $PATH.</summary>
+    public static string ResolvePath(string binary)
+    {
+        if (binary.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(binary) ? Path.GetFullPath(binary) : throw new FileNotFoundException($"uprobe target '{binary}' does not exist", binary);
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, binary);
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+
+        throw new FileNotFoundException($"uprobe target '{binary}' is not in $PATH", binary);
+    }
+
+    /// <summary>
+    /// The file offset of function <paramref name="symbol"/>: its st_value (a virtual address in executables and shared
+    /// objects) mapped through the PT_LOAD segments. .symtab first, then .dynsym (stripped binaries keep only the latter);
+    /// versioned names ("foo@@GLIBC_2.2") match their base name.
+    /// </summary>
+    public static ulong SymbolOffset(string path, string symbol)
+    {
+        var elf = ElfFile.Open(path);
+        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        {
+            foreach (var s in table)
+            {
+                if (s.Type is not (ElfSymbolType.Func or ElfSymbolType.GnuIFunc) || s.SectionIndex == ElfSymbol.SectionUndefined) continue;
+                if (!NameMatches(s.Name, symbol)) continue;
+                return elf.VirtualAddressToFileOffset(s.Value)
+                    ?? throw new BpfLoadException($"uprobe {path}:{symbol}", $"symbol address 0x{s.Value:x} is in no loadable segment");
+            }
+        }
+
+        throw new BpfLoadException($"uprobe {path}:{symbol}", "no such function symbol in .symtab or .dynsym");
+    }
+
+    private static bool NameMatches(string name, string wanted) =>
+        name == wanted || (name.StartsWith(wanted, StringComparison.Ordinal) && name.Length > wanted.Length && name[wanted.Length] == '@');
+
+    /// <summary>Splits a section target "path:func[+offset]" (libbpf's auto-attach form); null when it is not one.</summary>
+    public static (string Binary, string? Function, ulong Offset)? ParseSection(string? target)
+    {
+        if (string.IsNullOrEmpty(target)) return null;
+        int colon = target.LastIndexOf(':');
+        if (colon <= 0 || colon == target.Length - 1) return null;
+        string binary = target[..colon], func = target[(colon + 1)..];
+        ulong offset = 0;
+        int plus = func.IndexOf('+', StringComparison.Ordinal);
+        if (plus >= 0)
+        {
+            var off = func[(plus + 1)..];
+            offset = off.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? ulong.Parse(off.AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture)
+                : ulong.Parse(off, System.Globalization.CultureInfo.InvariantCulture);
+            func = func[..plus];
+        }
+
+        return (binary, func.Length == 0 ? null : func, offset);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace PSBpf.Engine.Native;
+
+internal static unsafe partial class LibC
+{
+    private const int ORdOnly = 0, OCloexec = 0x80000;
+    // O_DIRECTORY is one of the few open flags whose value differs between architectures (asm-generic vs x86)
+    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+    private const int FDupfdCloexec = 1030;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    private static partial nint Read(int fd, byte* buf, nuint count);
+
+    /// <summary>open(2) of a directory, read-only (cgroup links take the cgroup directory's fd as target_fd).</summary>
+    internal static BpfFd OpenDirectory(string path, string what)
+    {
+        int fd = Open(path, ORdOnly | ODirectory | OCloexec);
+        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException($"open of {what} ({path})", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>F_DUPFD_CLOEXEC: an owned duplicate of an fd someone else owns, so it stays valid as long as we need it.</summary>
+    internal static BpfFd Duplicate(int fd, string what)
+    {
+        int dup = Fcntl(fd, FDupfdCloexec, 0);
+        return dup >= 0 ? new BpfFd(dup) : throw new BpfSyscallException($"dup of {what}", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Reads an fd to end of file (iterator seq_files return 0 once the walk is done).</summary>
+    internal static byte[] ReadToEnd(BpfFd fd, string what)
+    {
+        using var ms = new MemoryStream();
+        var buf = new byte[16384];
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = buf) n = Read(fd.Value, p, (nuint)buf.Length);
+            if (n == 0) return ms.ToArray();
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR || errno == Errno.EAGAIN) continue;
+                throw new BpfSyscallException($"read of {what}", errno);
+            }
+
+            ms.Write(buf, 0, (int)n);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace PSBpf.Engine.Native;
+
+internal static unsafe partial class LibC
+{
+    private const int SolSocket = 1;
+    private const int SoAttachBpf = 50; // SO_ATTACH_BPF: value is the program fd
+    private const int SoDetachBpf = 27; // SO_DETACH_BPF == SO_DETACH_FILTER
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial uint IfNameToIndex(string name);
+
+    /// <summary>setsockopt(SOL_SOCKET, SO_ATTACH_BPF, prog_fd).</summary>
+    internal static void AttachSocketFilter(int socket, BpfFd prog, string what)
+    {
+        int value = prog.Value;
+        if (SetSockOpt(socket, SolSocket, SoAttachBpf, &value, sizeof(int)) != 0)
+        {
+            throw new BpfSyscallException($"setsockopt(SO_ATTACH_BPF) for {what}", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>setsockopt(SOL_SOCKET, SO_DETACH_BPF); false when nothing was attached (ENOENT) or the socket is gone.</summary>
+    internal static bool DetachSocketFilter(int socket)
+    {
+        int value = 0;
+        return SetSockOpt(socket, SolSocket, SoDetachBpf, &value, sizeof(int)) == 0;
+    }
+
+    /// <summary>if_nametoindex(3): the index of an interface in this network namespace, or 0 when there is none.</summary>
+    internal static uint InterfaceIndex(string name) => IfNameToIndex(name);
+}

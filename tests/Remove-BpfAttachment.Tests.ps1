@@ -1,0 +1,56 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    Pester 5 suite for Remove-BpfAttachment. Attaching needs root; those tests are tagged Root and skip otherwise.
+#>
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
+}
+
+Describe 'Remove-BpfAttachment' {
+    It 'is exported with help' {
+        Get-Command Remove-BpfAttachment -Module PSBpf | Should -Not -BeNullOrEmpty
+        (Get-Help Remove-BpfAttachment -Full).Synopsis | Should -Match 'Detach'
+    }
+
+    Context 'as root' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading and attaching BPF programs needs root (CAP_BPF)' }
+        }
+
+        It 'detaches links piped from Add-BpfAttachment' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $link = $o | Add-BpfAttachment
+                $id = $link.Id
+                $link | Remove-BpfAttachment
+                $link.IsAttached | Should -BeFalse
+                Get-BpfLink -Id $id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'detaches everything made for an object with -Object' {
+            $o = Import-BpfObject (Join-Path $fixtures 'raw_tp.bpf.o') | Invoke-BpfLoad
+            try {
+                $links = @($o | Add-BpfAttachment)
+                $links.Count | Should -Be 2
+                Remove-BpfAttachment -Object $o
+                $links | ForEach-Object { $_.IsAttached | Should -BeFalse }
+                $o.Programs | ForEach-Object { $_.GetLinks().Count | Should -Be 0 }
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'keeps the link with -WhatIf' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $link = $o | Add-BpfAttachment
+                $o.Programs.handle_tp | Remove-BpfAttachment -WhatIf
+                $link.IsAttached | Should -BeTrue
+            }
+            finally { $o.Dispose() }
+        }
+    }
+}
