@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace PSBpf.Engine.Tests;
@@ -10,15 +9,8 @@ internal static class Bpftool
 
     public static JsonDocument Json(params string[] args)
     {
-        var psi = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-j");
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdoutTask = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        string stdout = stdoutTask.Result;
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"bpftool {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
+        var (exit, stdout, stderr) = Sh.Capture(Path, ["-j", .. args]);
+        if (exit != 0) throw new InvalidOperationException($"bpftool {string.Join(' ', args)} failed ({exit}): {stderr}");
         return JsonDocument.Parse(stdout);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using PSBpf.Engine.Asm;
@@ -229,25 +228,10 @@ public class CoreDifferentialTests
 
     internal static List<string> LibbpfLog(string path, string? target, string? only)
     {
-        var psi = new ProcessStartInfo(Fixtures.Oracle) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "load", path }) psi.ArgumentList.Add(a);
-        if (target is not null)
-        {
-            psi.ArgumentList.Add("--btf-custom-path");
-            psi.ArgumentList.Add(target);
-        }
-
-        if (only is not null)
-        {
-            psi.ArgumentList.Add("--only");
-            psi.ArgumentList.Add(only);
-        }
-
-        using var proc = Process.Start(psi)!;
-        var stdout = proc.StandardOutput.ReadToEndAsync();
-        string stderr = proc.StandardError.ReadToEnd();
-        _ = stdout.Result;
-        proc.WaitForExit();
+        var args = new List<string> { "-v", "load", path };
+        if (target is not null) args.AddRange(["--btf-custom-path", target]);
+        if (only is not null) args.AddRange(["--only", only]);
+        var (_, _, stderr) = Sh.Capture(Fixtures.Oracle, [.. args]);
         var lines = stderr.Split('\n')
             .Where(l => l.StartsWith("libbpf: ", StringComparison.Ordinal))
             .Select(l => l["libbpf: ".Length..])

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PSBpf.Engine.Elf;
 
 namespace PSBpf.Engine.Tests;
@@ -6,15 +5,7 @@ namespace PSBpf.Engine.Tests;
 /// <summary>The ELF reader on a user-space binary (the uprobe target) and on BPF objects, against binutils.</summary>
 public class ElfReaderTests
 {
-    private static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var s = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return s;
-    }
+    private static string Run(string file, params string[] args) => Sh.Run(file, args);
 
     [Fact]
     public void UserSpaceSymbolsMatchNm()

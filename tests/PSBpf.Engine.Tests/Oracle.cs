@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace PSBpf.Engine.Tests;
@@ -8,15 +7,10 @@ internal static class Oracle
 {
     public static JsonDocument Run(params string[] args)
     {
-        var psi = new ProcessStartInfo(Fixtures.Oracle) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        var (exit, stdout, stderr) = Sh.Capture(Fixtures.Oracle, args);
         if (stdout.Length == 0)
         {
-            throw new InvalidOperationException($"oracle {string.Join(' ', args)} printed nothing (exit {p.ExitCode}): {stderr}");
+            throw new InvalidOperationException($"oracle {string.Join(' ', args)} printed nothing (exit {exit}): {stderr}");
         }
 
         return JsonDocument.Parse(stdout);

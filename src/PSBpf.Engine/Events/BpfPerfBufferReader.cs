@@ -13,7 +13,6 @@ public sealed class BpfPerfBufferReader : IBpfEventReader
 {
     private readonly List<PerfCpuRing> _rings = [];
     private readonly Epoll _epoll;
-    private readonly List<ulong> _ready = [];
     private bool _disposed;
 
     /// <summary>Opens and enables the per-CPU events and puts them into <paramref name="map"/>.</summary>
@@ -35,14 +34,14 @@ public sealed class BpfPerfBufferReader : IBpfEventReader
             throw new ArgumentException($"pages per CPU must be a power of two, not {pagesPerCpu}", nameof(pagesPerCpu));
         }
 
-        if (map.Fd is null) throw new InvalidOperationException($"map '{map.Name}' is not loaded; load its object first");
+        map.LoadedFd(); // a clear error before anything is opened
         Map = map;
         string what = $"perf event array '{map.Name}'";
         _epoll = new Epoll(what);
         try
         {
             int slots = map.MaxEntries == 0 ? KernelInfo.PossibleCpus : (int)Math.Min(map.MaxEntries, (uint)KernelInfo.PossibleCpus);
-            var online = OnlineCpus();
+            var online = KernelInfo.OnlineCpus();
             for (int cpu = 0; cpu < slots; cpu++)
             {
                 // Offline CPUs cannot have events (libbpf skips them too); nothing runs there to write records.
@@ -97,20 +96,6 @@ public sealed class BpfPerfBufferReader : IBpfEventReader
     {
         LostCount += (long)count;
         Lost?.Invoke(this, new BpfLostRecordsEventArgs(cpu, count));
-    }
-
-    private static HashSet<int> OnlineCpus()
-    {
-        var set = new HashSet<int>();
-        foreach (var part in File.ReadAllText("/sys/devices/system/cpu/online").Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var ends = part.Split('-');
-            int first = int.Parse(ends[0], CultureInfo.InvariantCulture);
-            int last = ends.Length > 1 ? int.Parse(ends[1], CultureInfo.InvariantCulture) : first;
-            for (int c = first; c <= last; c++) set.Add(c);
-        }
-
-        return set;
     }
 
     /// <summary>Takes the events out of the map and closes them (the map itself stays with its object).</summary>

@@ -41,7 +41,7 @@ internal sealed unsafe class RingBufferRing : IDisposable
         }
 
         if (IntPtr.Size != 8) throw new PlatformNotSupportedException("ring buffer positions are read as 64-bit values");
-        var fd = map.Fd ?? throw new InvalidOperationException($"map '{map.Name}' is not loaded; load its object first");
+        var fd = map.LoadedFd();
         ulong size = map.MaxEntries;
         if (size == 0 || (size & (size - 1)) != 0)
         {

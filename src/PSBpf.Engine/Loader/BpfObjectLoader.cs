@@ -67,9 +67,9 @@ internal sealed unsafe class BpfObjectLoader
         // Hidden global subprograms get static linkage so the verifier checks them with their callers' context.
         foreach (var p in _obj.Subprograms.Where(p => p.MarkBtfStatic))
         {
-            foreach (var t in btf.GetTypes())
+            foreach (var id in btf.FindAllByName(p.Name))
             {
-                if (t is BtfFunc { Linkage: BtfLinkage.Global } f && f.Name == p.Name)
+                if (btf[id] is BtfFunc { Linkage: BtfLinkage.Global } f)
                 {
                     f.Linkage = BtfLinkage.Static;
                     break;
@@ -97,8 +97,8 @@ internal sealed unsafe class BpfObjectLoader
                     else
                     {
                         string text = CString(log);
-                        if (NeedsBtf()) throw new BpfSyscallException("BPF_BTF_LOAD of the object's BTF", -fd, LastLines(text));
-                        Log($"BTF rejected by the kernel ({Errno.Name(-fd)}); continuing without BTF: {LastLines(text)}");
+                        if (NeedsBtf()) throw new BpfSyscallException("BPF_BTF_LOAD of the object's BTF", -again, LastLines(text));
+                        Log($"BTF rejected by the kernel ({Errno.Name(-again)}); continuing without BTF: {LastLines(text)}");
                         return;
                     }
                 }
@@ -130,6 +130,11 @@ internal sealed unsafe class BpfObjectLoader
 
     private void CreateMap(BpfMap map)
     {
+        if (map.Type == BpfMapType.perf_event_array && map.MaxEntries == 0)
+        {
+            map.MaxEntries = (uint)KernelInfo.PossibleCpus; // libbpf's map_set_def_max_entries: one slot per possible CPU
+        }
+
         if (map.PinPath is { } pin && TryReusePin(map, pin)) return;
 
         map.Fd = CreateMapFd(map);
@@ -159,11 +164,6 @@ internal sealed unsafe class BpfObjectLoader
             numa_node = map.NumaNode,
             map_extra = map.MapExtra,
         };
-        if (map.Type == BpfMapType.perf_event_array && attr.max_entries == 0)
-        {
-            attr.max_entries = (uint)KernelInfo.PossibleCpus; // libbpf sizes perf buffers to the possible CPUs
-        }
-
         WriteName(attr.map_name, map.Name);
         bool btfAllowed = map.Type is not (BpfMapType.perf_event_array or BpfMapType.cgroup_array or BpfMapType.stack_trace
             or BpfMapType.array_of_maps or BpfMapType.hash_of_maps or BpfMapType.devmap or BpfMapType.devmap_hash or BpfMapType.cpumap
@@ -209,8 +209,18 @@ internal sealed unsafe class BpfObjectLoader
     {
         if (!File.Exists(path)) return false;
         var fd = Bpf.ObjGet(path);
-        var info = Bpf.MapGetInfo(fd);
-        uint expectedMax = map.Type == BpfMapType.perf_event_array && map.MaxEntries == 0 ? (uint)KernelInfo.PossibleCpus : map.MaxEntries;
+        MapInfo info;
+        try
+        {
+            info = Bpf.MapGetInfo(fd); // fails for a pin that is not a map
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+
+        uint expectedMax = map.MaxEntries;
         var mismatch = new List<string>();
         if (info.type != (uint)map.Type) mismatch.Add($"type {(BpfMapType)info.type} vs {map.Type}");
         if (info.key_size != map.KeySize) mismatch.Add($"key size {info.key_size} vs {map.KeySize}");

@@ -3,28 +3,31 @@ namespace PSBpf.Engine.Loader;
 /// <summary>Facts about the running kernel that the load phase needs.</summary>
 internal static class KernelInfo
 {
-    private static readonly Lazy<int> PossibleCpusLazy = new(() => ParseCpuList(File.ReadAllText("/sys/devices/system/cpu/possible")));
+    private static readonly Lazy<int> PossibleCpusLazy = new(() => ParseCpuSet(File.ReadAllText("/sys/devices/system/cpu/possible")).Max() + 1);
     private static readonly Lazy<uint> VersionLazy = new(ReadVersion);
 
-    /// <summary>Number of possible CPUs (perf event arrays, per-CPU values).</summary>
+    /// <summary>Highest possible CPU + 1: the slots of perf event arrays and per-CPU values (libbpf sizes them the same way).</summary>
     public static int PossibleCpus => PossibleCpusLazy.Value;
 
     /// <summary>LINUX_VERSION_CODE of the running kernel: KERNEL_VERSION(a, b, min(c, 255)).</summary>
     public static uint Version => VersionLazy.Value;
 
-    /// <summary>Counts CPUs in a list like "0-3,5,7-8".</summary>
-    public static int ParseCpuList(string list)
+    /// <summary>The CPUs online now (perf buffers open one ring per online CPU).</summary>
+    public static IReadOnlySet<int> OnlineCpus() => ParseCpuSet(File.ReadAllText("/sys/devices/system/cpu/online"));
+
+    /// <summary>The CPUs in a kernel CPU list like "0-3,5,7-8".</summary>
+    public static HashSet<int> ParseCpuSet(string list)
     {
-        int n = 0;
+        var set = new HashSet<int>();
         foreach (var part in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var range = part.Split('-');
             int lo = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
             int hi = range.Length > 1 ? int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture) : lo;
-            n = Math.Max(n, hi + 1); // libbpf sizes per-CPU data by the highest possible CPU + 1
+            for (int c = lo; c <= hi; c++) set.Add(c);
         }
 
-        return n;
+        return set;
     }
 
     private static uint ReadVersion()

@@ -10,9 +10,12 @@ public static unsafe class BpfMapAccess
     public static bool IsPerCpu(BpfMapType type) =>
         type is BpfMapType.percpu_hash or BpfMapType.percpu_array or BpfMapType.lru_percpu_hash or BpfMapType.percpu_cgroup_storage;
 
+    /// <summary>Bytes one CPU's value takes in a per-CPU buffer: the value size rounded up to 8.</summary>
+    public static int PerCpuSlot(BpfMap map) => (int)((map.ValueSize + 7) / 8 * 8);
+
     /// <summary>Bytes a lookup returns: the value size, or for per-CPU maps the value rounded to 8 bytes times the possible CPUs.</summary>
     public static int ValueBufferSize(BpfMap map) =>
-        IsPerCpu(map.Type) ? (int)((map.ValueSize + 7) / 8 * 8) * KernelInfo.PossibleCpus : (int)map.ValueSize;
+        IsPerCpu(map.Type) ? PerCpuSlot(map) * KernelInfo.PossibleCpus : (int)map.ValueSize;
 
     /// <summary>The value stored under <paramref name="key"/>, or null when there is none.</summary>
     public static byte[]? Lookup(this BpfMap map, ReadOnlySpan<byte> key)
@@ -33,7 +36,7 @@ public static unsafe class BpfMapAccess
         CheckKey(map, key);
         if (value.Length != ValueBufferSize(map))
         {
-            throw new ArgumentException($"map '{map.Name}' takes values of {ValueBufferSize(map)} bytes{(IsPerCpu(map.Type) ? $" ({KernelInfo.PossibleCpus} CPUs x {(map.ValueSize + 7) / 8 * 8})" : string.Empty)}, not {value.Length}", nameof(value));
+            throw new ArgumentException($"map '{map.Name}' takes values of {ValueBufferSize(map)} bytes{(IsPerCpu(map.Type) ? $" ({KernelInfo.PossibleCpus} CPUs x {PerCpuSlot(map)})" : string.Empty)}, not {value.Length}", nameof(value));
         }
 
         fixed (byte* k = key, v = value)
@@ -84,8 +87,7 @@ public static unsafe class BpfMapAccess
         }
     }
 
-    private static BpfFd Loaded(BpfMap map) =>
-        map.Fd ?? throw new InvalidOperationException($"map '{map.Name}' is not loaded; load its object first");
+    private static BpfFd Loaded(BpfMap map) => map.LoadedFd();
 
     private static void CheckKey(BpfMap map, ReadOnlySpan<byte> key)
     {

@@ -24,7 +24,7 @@ public static class BpfMapValues
         byte[] v = new byte[BpfMapAccess.ValueBufferSize(map)];
         if (BpfMapAccess.IsPerCpu(map.Type))
         {
-            int slot = (int)((map.ValueSize + 7) / 8 * 8);
+            int slot = BpfMapAccess.PerCpuSlot(map);
             int cpus = v.Length / slot;
             var values = value is object?[] arr && arr.Length == cpus ? arr : Enumerable.Repeat(value, cpus).ToArray();
             for (int c = 0; c < cpus; c++) Encode(map, map.ValueTypeId, values[c], v.AsSpan(c * slot, (int)map.ValueSize), $"value[cpu {c}]");
@@ -66,7 +66,7 @@ public static class BpfMapValues
     public static object? DecodeValue(BpfMap map, byte[] value)
     {
         if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value);
-        int slot = (int)((map.ValueSize + 7) / 8 * 8);
+        int slot = BpfMapAccess.PerCpuSlot(map);
         var result = new object?[value.Length / slot];
         for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.AsSpan(c * slot, (int)map.ValueSize).ToArray());
         return result;

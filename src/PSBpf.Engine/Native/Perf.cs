@@ -11,13 +11,20 @@ internal static unsafe class Perf
     /// <summary>Opens a tracepoint perf event on one CPU for all processes (what libbpf does for tracepoint programs).</summary>
     public static BpfFd OpenTracepoint(ulong tracepointId, int cpu, string what)
     {
-        var attr = new PerfEventAttr { type = TypeTracepoint, size = (uint)sizeof(PerfEventAttr), config = tracepointId, sample_period = 1, wakeup_events = 1 };
-        long fd = LibC.Syscall(SyscallNumbers.PerfEventOpen, (long)&attr, -1, cpu, -1, (long)FlagFdCloexec);
-        if (fd < 0)
+        var attr = new PerfEventAttr { type = TypeTracepoint, config = tracepointId, sample_period = 1, wakeup_events = 1 };
+        return Open(ref attr, -1, cpu, what);
+    }
+
+    /// <summary>perf_event_open(2) with close-on-exec; fills in attr.size. Every perf event of the engine opens here.</summary>
+    public static BpfFd Open(ref PerfEventAttr attr, int pid, int cpu, string what)
+    {
+        attr.size = (uint)sizeof(PerfEventAttr);
+        long fd;
+        fixed (PerfEventAttr* a = &attr)
         {
-            throw new BpfSyscallException($"perf_event_open for {what}", Marshal.GetLastPInvokeError());
+            fd = LibC.Syscall(SyscallNumbers.PerfEventOpen, (long)a, pid, cpu, -1, (long)FlagFdCloexec);
         }
 
-        return new BpfFd((int)fd);
+        return fd >= 0 ? new BpfFd((int)fd) : throw new BpfSyscallException($"perf_event_open for {what}", Marshal.GetLastPInvokeError());
     }
 }

@@ -8,7 +8,6 @@ internal static unsafe class PerfBpfOutput
     private const uint TypeSoftware = 1;           // PERF_TYPE_SOFTWARE
     private const ulong CountSwBpfOutput = 10;     // PERF_COUNT_SW_BPF_OUTPUT
     private const ulong SampleRaw = 1UL << 10;     // PERF_SAMPLE_RAW
-    private const ulong FlagFdCloexec = 8;         // PERF_FLAG_FD_CLOEXEC
     private const nuint IocEnable = 0x2400;        // PERF_EVENT_IOC_ENABLE = _IO('$', 0)
 
     /// <summary>perf_event_mmap_page.data_head / data_tail offsets (fixed by the uapi since 3.x).</summary>
@@ -23,19 +22,12 @@ internal static unsafe class PerfBpfOutput
         var attr = new PerfEventAttr
         {
             type = TypeSoftware,
-            size = (uint)sizeof(PerfEventAttr),
             config = CountSwBpfOutput,
             sample_period = 1,
             sample_type = SampleRaw,
             wakeup_events = 1,
         };
-        long fd = LibC.Syscall(SyscallNumbers.PerfEventOpen, (long)&attr, -1, cpu, -1, (long)FlagFdCloexec);
-        if (fd < 0)
-        {
-            throw new BpfSyscallException($"perf_event_open (bpf output, cpu {cpu}) for {what}", Marshal.GetLastPInvokeError());
-        }
-
-        return new BpfFd((int)fd);
+        return Perf.Open(ref attr, -1, cpu, $"bpf output on cpu {cpu} for {what}");
     }
 
     /// <summary>PERF_EVENT_IOC_ENABLE.</summary>

@@ -9,7 +9,6 @@ namespace PSBpf.Engine.Native;
 /// </summary>
 internal static unsafe class PerfProbe
 {
-    private const ulong FlagFdCloexec = 8;
     private const string Devices = "/sys/bus/event_source/devices";
 
     /// <summary>True when the kernel has the PMU (kprobe is missing without CONFIG_KPROBES).</summary>
@@ -32,15 +31,9 @@ internal static unsafe class PerfProbe
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            var attr = new PerfEventAttr
-            {
-                type = type, size = (uint)sizeof(PerfEventAttr), config = config, config1 = (ulong)p, config2 = offset,
-                sample_period = 1, wakeup_events = 1,
-            };
+            var attr = new PerfEventAttr { type = type, config = config, config1 = (ulong)p, config2 = offset, sample_period = 1, wakeup_events = 1 };
             // pid -1 needs cpu 0 (one event covers every CPU for a probe; see TracepointLink); a pid filter takes any CPU
-            long fd = LibC.Syscall(SyscallNumbers.PerfEventOpen, (long)&attr, pid, pid >= 0 ? -1 : 0, -1, (long)FlagFdCloexec);
-            if (fd < 0) throw new BpfSyscallException($"perf_event_open for {what}", Marshal.GetLastPInvokeError());
-            return new BpfFd((int)fd);
+            return Perf.Open(ref attr, pid, pid >= 0 ? -1 : 0, what);
         }
     }
 

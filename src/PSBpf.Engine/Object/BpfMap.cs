@@ -86,6 +86,9 @@ public sealed class BpfMap
     /// <summary>True when the load reused an existing pinned map instead of creating one.</summary>
     public bool ReusedPin { get; internal set; }
     internal Native.BpfFd? Fd { get; set; }
+
+    /// <summary>The map's fd, or an error saying the object must be loaded first.</summary>
+    internal Native.BpfFd LoadedFd() => Fd ?? throw new InvalidOperationException($"map '{Name}' is not loaded; load its object first");
     internal Native.MappedRegion? Mapping { get; set; }
 
     /// <summary>Initial contents of a global-data map (the section bytes; zeros for .bss). Null for other maps.</summary>

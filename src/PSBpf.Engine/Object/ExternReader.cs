@@ -93,9 +93,8 @@ internal sealed class ExternReader
     /// <summary>Kconfig externs become allocated variables of the .kconfig map, at the offsets just computed.</summary>
     private void FixKconfigDatasec(BtfSpec btf, int size)
     {
-        foreach (var t in btf.GetTypes())
+        if (btf.FindByName(".kconfig", BtfKind.Datasec) is BtfDatasec sec)
         {
-            if (t is not BtfDatasec { Name: ".kconfig" } sec) continue;
             sec.Size = (uint)size;
             foreach (var vsi in sec.Variables)
             {
@@ -155,9 +154,9 @@ internal sealed class ExternReader
 
     private static BtfDatasec? FindSection(BtfSpec btf, uint id)
     {
-        foreach (var t in btf.GetTypes())
+        foreach (var name in new[] { ".kconfig", ".ksyms" })
         {
-            if (t is BtfDatasec { Name: ".kconfig" or ".ksyms" } d && d.Variables.Any(v => v.TypeId == id))
+            if (btf.FindByName(name, BtfKind.Datasec) is BtfDatasec d && d.Variables.Any(v => v.TypeId == id))
             {
                 return d;
             }
