@@ -6,14 +6,11 @@ namespace PSBpf.Engine;
 /// A kprobe-type program on a kernel function: a perf event from the kprobe PMU (function name + offset), then a BPF
 /// perf link on it. Kernels without CONFIG_KPROBES have no kprobe PMU; attaching then throws NotSupportedException.
 /// </summary>
-public sealed class KprobeLink : BpfLink
+public sealed class KprobeLink : PerfEventLink
 {
-    private readonly BpfFd _event;
-
     private KprobeLink(BpfProgram program, BpfFd perfEvent, BpfFd link, string function, bool retprobe)
-        : base(program, link, $"{(retprobe ? "kretprobe" : "kprobe")} {function}")
+        : base(program, perfEvent, link, $"{(retprobe ? "kretprobe" : "kprobe")} {function}")
     {
-        _event = perfEvent;
         Function = function;
         IsRetprobe = retprobe;
     }
@@ -27,25 +24,9 @@ public sealed class KprobeLink : BpfLink
 
     internal static KprobeLink Attach(BpfProgram program, string function, ulong offset, bool retprobe)
     {
-        var fd = program.LoadedFd();
+        program.LoadedFd();
         string what = $"program '{program.Name}' on {(retprobe ? "kretprobe" : "kprobe")} {function}";
         var ev = PerfProbe.Open("kprobe", function, offset, retprobe, -1, what);
-        try
-        {
-            var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)ev.Value, attach_type = (uint)BpfAttachType.perf_event };
-            return new KprobeLink(program, ev, Bpf.LinkCreate(ref attr, what), function, retprobe);
-        }
-        catch
-        {
-            ev.Dispose();
-            throw;
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) _event.Dispose();
+        return new KprobeLink(program, ev, LinkTo(program, ev, what), function, retprobe);
     }
 }

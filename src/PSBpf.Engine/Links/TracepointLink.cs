@@ -8,15 +8,11 @@ namespace PSBpf.Engine;
 /// then a BPF perf link on it. One event (cpu 0, any pid) is enough: the program hangs off the tracepoint itself and runs
 /// for hits on every CPU, so a second event would run it twice.
 /// </summary>
-public sealed class TracepointLink : BpfLink
+public sealed class TracepointLink : PerfEventLink
 {
-    private const uint AttachTypePerfEvent = 41; // BPF_PERF_EVENT
-    private readonly BpfFd _event;
-
     private TracepointLink(BpfProgram program, BpfFd perfEvent, BpfFd link, string category, string name)
-        : base(program, link, $"tracepoint {category}/{name}")
+        : base(program, perfEvent, link, $"tracepoint {category}/{name}")
     {
-        _event = perfEvent;
         Category = category;
         Name = name;
     }
@@ -30,25 +26,9 @@ public sealed class TracepointLink : BpfLink
 
     internal static TracepointLink Attach(BpfProgram program, string category, string name)
     {
-        var fd = program.Fd ?? throw new InvalidOperationException($"program '{program.Name}' is not loaded");
+        program.LoadedFd();
         var ev = Perf.OpenTracepoint(TracepointId(category, name), 0, $"tracepoint {category}/{name}");
-        try
-        {
-            var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)ev.Value, attach_type = AttachTypePerfEvent };
-            return new TracepointLink(program, ev, Bpf.LinkCreate(ref attr, $"program '{program.Name}' on tracepoint {category}/{name}"), category, name);
-        }
-        catch
-        {
-            ev.Dispose();
-            throw;
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) _event.Dispose(); // after the link: the link holds the event until it is released
+        return new TracepointLink(program, ev, LinkTo(program, ev, $"program '{program.Name}' on tracepoint {category}/{name}"), category, name);
     }
 
     private static ulong TracepointId(string category, string name)

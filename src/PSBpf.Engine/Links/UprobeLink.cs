@@ -7,14 +7,11 @@ namespace PSBpf.Engine;
 /// A kprobe-type program on a user-space function: a perf event from the uprobe PMU (path + file offset, optional pid),
 /// then a BPF perf link on it, as libbpf's bpf_program__attach_uprobe_opts does on current kernels.
 /// </summary>
-public sealed class UprobeLink : BpfLink
+public sealed class UprobeLink : PerfEventLink
 {
-    private readonly BpfFd _event;
-
     private UprobeLink(BpfProgram program, BpfFd perfEvent, BpfFd link, string path, string? symbol, ulong offset, bool retprobe, int? pid)
-        : base(program, link, $"{(retprobe ? "uretprobe" : "uprobe")} {path}:{symbol ?? "0x" + offset.ToString("x", CultureInfo.InvariantCulture)}{(pid is null ? string.Empty : " pid " + pid.Value.ToString(CultureInfo.InvariantCulture))}")
+        : base(program, perfEvent, link, $"{(retprobe ? "uretprobe" : "uprobe")} {path}:{symbol ?? "0x" + offset.ToString("x", CultureInfo.InvariantCulture)}{(pid is null ? string.Empty : " pid " + pid.Value.ToString(CultureInfo.InvariantCulture))}")
     {
-        _event = perfEvent;
         BinaryPath = path;
         Symbol = symbol;
         FileOffset = offset;
@@ -37,27 +34,11 @@ public sealed class UprobeLink : BpfLink
 
     internal static UprobeLink Attach(BpfProgram program, string binary, string? symbol, ulong offset, bool retprobe, int? pid)
     {
-        var fd = program.LoadedFd();
+        program.LoadedFd();
         string path = UprobeTarget.ResolvePath(binary);
         ulong fileOffset = symbol is null ? offset : UprobeTarget.SymbolOffset(path, symbol) + offset;
         string what = $"program '{program.Name}' on {(retprobe ? "uretprobe" : "uprobe")} {path}:{symbol ?? "0x" + fileOffset.ToString("x", CultureInfo.InvariantCulture)}";
         var ev = PerfProbe.Open("uprobe", path, fileOffset, retprobe, pid ?? -1, what);
-        try
-        {
-            var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)ev.Value, attach_type = (uint)BpfAttachType.perf_event };
-            return new UprobeLink(program, ev, Bpf.LinkCreate(ref attr, what), path, symbol, fileOffset, retprobe, pid);
-        }
-        catch
-        {
-            ev.Dispose();
-            throw;
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) _event.Dispose();
+        return new UprobeLink(program, ev, LinkTo(program, ev, what), path, symbol, fileOffset, retprobe, pid);
     }
 }

@@ -1,0 +1,40 @@
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// A program attached through a perf event (tracepoint, kprobe, uprobe): the event plus a BPF_LINK_CREATE perf link on
+/// it. The link is released first, then the event it holds.
+/// </summary>
+public abstract class PerfEventLink : BpfLink
+{
+    private readonly BpfFd _event;
+
+    private protected PerfEventLink(BpfProgram program, BpfFd perfEvent, BpfFd link, string target)
+        : base(program, link, target)
+    {
+        _event = perfEvent;
+    }
+
+    /// <summary>Creates the perf link of <paramref name="program"/> on <paramref name="perfEvent"/>; on failure the event is closed.</summary>
+    private protected static BpfFd LinkTo(BpfProgram program, BpfFd perfEvent, string what)
+    {
+        try
+        {
+            var attr = new LinkCreateAttr { prog_fd = (uint)program.LoadedFd().Value, target_fd = (uint)perfEvent.Value, attach_type = (uint)BpfAttachType.perf_event };
+            return Bpf.LinkCreate(ref attr, what);
+        }
+        catch
+        {
+            perfEvent.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _event.Dispose(); // after the link: the link holds the event until it is released
+    }
+}
