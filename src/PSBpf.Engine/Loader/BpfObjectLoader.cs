@@ -96,7 +96,7 @@ internal sealed unsafe class BpfObjectLoader
                     }
                     else
                     {
-                        string text = CString(log);
+                        string text = NativeText.CString(log);
                         if (NeedsBtf()) throw new BpfSyscallException("BPF_BTF_LOAD of the object's BTF", -again, LastLines(text));
                         Log($"BTF rejected by the kernel ({Errno.Name(-again)}); continuing without BTF: {LastLines(text)}");
                         return;
@@ -324,7 +324,7 @@ internal sealed unsafe class BpfObjectLoader
 
         var info = Bpf.ProgGetInfo(prog.Fd!);
         prog.Id = info.id;
-        prog.Tag = Convert.ToHexString(new ReadOnlySpan<byte>(info.tag, 8)).ToLowerInvariant();
+        prog.Tag = NativeText.Tag(info.tag);
         prog.VerifiedInstructions = info.verified_insns;
         Log($"program '{prog.Name}' loaded: {prog.Type}, id {prog.Id}, tag {prog.Tag}, {insns.Length} insns");
 
@@ -351,7 +351,7 @@ internal sealed unsafe class BpfObjectLoader
                 attr.log_buf = (ulong)b;
                 attr.log_true_size = 0;
                 int fd = Bpf.TryProgLoad(ref attr);
-                if (fd >= 0) return (fd, buf is null ? null : CString(buf));
+                if (fd >= 0) return (fd, buf is null ? null : NativeText.CString(buf));
                 int errno = -fd;
                 if (level == 0)
                 {
@@ -366,7 +366,7 @@ internal sealed unsafe class BpfObjectLoader
                     continue;
                 }
 
-                string log = buf is null ? string.Empty : CString(buf);
+                string log = buf is null ? string.Empty : NativeText.CString(buf);
                 if (errno == Errno.EPERM && log.Length == 0) throw new BpfSyscallException($"BPF_PROG_LOAD for program '{name}'", errno, Bpf.Explain(BpfCommand.ProgLoad, errno));
                 throw new BpfVerifierException(name, errno, log);
             }
@@ -470,11 +470,6 @@ internal sealed unsafe class BpfObjectLoader
         for (int i = 0; i < n; i++) dest[i] = bytes[i];
     }
 
-    internal static string CString(byte[] buf)
-    {
-        int nul = Array.IndexOf(buf, (byte)0);
-        return Encoding.UTF8.GetString(buf, 0, nul < 0 ? buf.Length : nul);
-    }
 
     private static string LastLines(string log) => string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
 }

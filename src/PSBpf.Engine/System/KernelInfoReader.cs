@@ -1,4 +1,3 @@
-using System.Text;
 using PSBpf.Engine.Native;
 
 namespace PSBpf.Engine;
@@ -14,8 +13,8 @@ internal static unsafe class KernelInfoReader
         {
             Id = info.id,
             Type = (BpfProgramType)info.type,
-            Name = CString(info.name, 16),
-            Tag = Convert.ToHexString(new ReadOnlySpan<byte>(info.tag, 8)).ToLowerInvariant(),
+            Name = NativeText.CString(info.name, 16),
+            Tag = NativeText.Tag(info.tag),
             GplCompatible = info.gpl_compatible != 0,
             LoadedAt = BootClock.ToDateTime(info.load_time),
             Uid = info.created_by_uid,
@@ -45,7 +44,7 @@ internal static unsafe class KernelInfoReader
         {
             Id = info.id,
             Type = (BpfMapType)info.type,
-            Name = CString(info.name, 16),
+            Name = NativeText.CString(info.name, 16),
             KeySize = info.key_size,
             ValueSize = info.value_size,
             MaxEntries = info.max_entries,
@@ -60,12 +59,5 @@ internal static unsafe class KernelInfoReader
             Pids = context.Holders.Maps(info.id),
             PinnedPaths = context.Pins.Maps(info.id),
         };
-    }
-
-    private static string CString(byte* p, int max)
-    {
-        var span = new ReadOnlySpan<byte>(p, max);
-        int end = span.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? span : span[..end]);
     }
 }

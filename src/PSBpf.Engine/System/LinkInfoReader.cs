@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using PSBpf.Engine.Native;
 
 namespace PSBpf.Engine;
@@ -38,8 +37,7 @@ internal static unsafe class LinkInfoReader
                 Bpf.LinkGetInfo(fd, ref info);
             }
 
-            int end = Array.IndexOf(buffer, (byte)0);
-            name = Encoding.UTF8.GetString(buffer, 0, end < 0 ? buffer.Length : end);
+            name = NativeText.CString(buffer);
         }
 
         return Decode(info, type, name, context.Holders.Links(info.id)) with { PinnedPaths = context.Pins.Links(info.id) };

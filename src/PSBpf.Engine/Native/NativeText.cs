@@ -1,0 +1,20 @@
+using System.Text;
+
+namespace PSBpf.Engine.Native;
+
+/// <summary>Text that the kernel hands back in fixed buffers: NUL-terminated names and logs, program tags.</summary>
+internal static unsafe class NativeText
+{
+    /// <summary>The UTF-8 text up to the first NUL (or the whole buffer when there is none).</summary>
+    public static string CString(ReadOnlySpan<byte> buffer)
+    {
+        int end = buffer.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? buffer : buffer[..end]);
+    }
+
+    /// <summary>A fixed-size char array of a kernel struct (e.g. bpf_prog_info.name).</summary>
+    public static string CString(byte* p, int max) => CString(new ReadOnlySpan<byte>(p, max));
+
+    /// <summary>A program tag as bpftool prints it: 16 lowercase hex digits.</summary>
+    public static string Tag(byte* tag) => Convert.ToHexString(new ReadOnlySpan<byte>(tag, 8)).ToLowerInvariant();
+}
