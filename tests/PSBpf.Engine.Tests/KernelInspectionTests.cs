@@ -165,6 +165,11 @@ public sealed class KernelInspectionTests
             Assert.Equal("results", BpfInspection.GetMap(mapId)!.Name);
             Assert.Contains(mapId, p.MapIds);
 
+            var many = BpfInspection.GetMaps([mapId, 0xfffffff0u, mapId], includePids: false, includePinnedPaths: false);
+            Assert.Equal(2, many.Count); // distinct ids, in order
+            Assert.Equal("results", many[0].Info!.Name);
+            Assert.Null(many[1].Info); // no such id
+
             using var byId = BpfKernelProgram.Open(progId);
             Assert.Equal(p.Tag, byId.Info.Tag);
             using var mapById = BpfKernelMap.Open(mapId);

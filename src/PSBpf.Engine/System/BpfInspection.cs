@@ -48,6 +48,27 @@ public static class BpfInspection
     public static BpfLinkInfo? GetLink(uint id, bool includePids = true, bool includePinnedPaths = true) =>
         One(BpfCommand.LinkGetFdById, id, InspectionContext.Scan(includePids, includePinnedPaths), LinkInfoReader.Read);
 
+    /// <summary>The programs with these ids (null where none has the id), with one /proc and bpffs scan for all of them.</summary>
+    /// <param name="ids">Kernel program ids.</param>
+    /// <param name="includePids">Also find the processes holding each.</param>
+    /// <param name="includePinnedPaths">Also find where each is pinned.</param>
+    public static IReadOnlyList<(uint Id, BpfProgramInfo? Info)> GetPrograms(IEnumerable<uint> ids, bool includePids = true, bool includePinnedPaths = true) =>
+        Many(BpfCommand.ProgGetFdById, ids, InspectionContext.Scan(includePids, includePinnedPaths), KernelInfoReader.Program);
+
+    /// <summary>The maps with these ids (null where none has the id), with one scan for all of them.</summary>
+    /// <param name="ids">Kernel map ids.</param>
+    /// <param name="includePids">Also find the processes holding each.</param>
+    /// <param name="includePinnedPaths">Also find where each is pinned.</param>
+    public static IReadOnlyList<(uint Id, BpfMapInfo? Info)> GetMaps(IEnumerable<uint> ids, bool includePids = true, bool includePinnedPaths = true) =>
+        Many(BpfCommand.MapGetFdById, ids, InspectionContext.Scan(includePids, includePinnedPaths), KernelInfoReader.Map);
+
+    /// <summary>The links with these ids (null where none has the id), with one scan for all of them.</summary>
+    /// <param name="ids">Kernel link ids.</param>
+    /// <param name="includePids">Also find the processes holding each.</param>
+    /// <param name="includePinnedPaths">Also find where each is pinned.</param>
+    public static IReadOnlyList<(uint Id, BpfLinkInfo? Info)> GetLinks(IEnumerable<uint> ids, bool includePids = true, bool includePinnedPaths = true) =>
+        Many(BpfCommand.LinkGetFdById, ids, InspectionContext.Scan(includePids, includePinnedPaths), LinkInfoReader.Read);
+
     /// <summary>What an fd of this process refers to, from its /proc/self/fd link ("anon_inode:bpf-prog" etc.).</summary>
     internal static BpfKernelObjectKind KindOf(BpfFd fd)
     {
@@ -69,6 +90,10 @@ public static class BpfInspection
             _ => BpfKernelObjectKind.Unknown,
         };
     }
+
+    private static List<(uint, T?)> Many<T>(BpfCommand open, IEnumerable<uint> ids, InspectionContext context, Func<BpfFd, InspectionContext, T> read)
+        where T : class =>
+        ids.Distinct().Select(id => (id, One(open, id, context, read))).ToList();
 
     private static List<T> Walk<T>(BpfCommand next, BpfCommand open, InspectionContext context, Func<BpfFd, InspectionContext, T> read)
     {

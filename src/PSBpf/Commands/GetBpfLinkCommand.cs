@@ -46,15 +46,5 @@ public sealed class GetBpfLinkCommand : InspectionCmdletBase
         }
     }
 
-    private List<BpfLinkInfo> ById()
-    {
-        var found = new List<BpfLinkInfo>();
-        foreach (var id in Id!.Distinct())
-        {
-            if (BpfInspection.GetLink(id) is { } l) found.Add(l);
-            else WriteNotFound("link", id, "in the kernel");
-        }
-
-        return found;
-    }
+    private List<BpfLinkInfo> ById() => FoundById(BpfInspection.GetLinks(Id!), "link");
 }

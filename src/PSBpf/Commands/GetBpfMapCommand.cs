@@ -71,17 +71,7 @@ public sealed class GetBpfMapCommand : InspectionCmdletBase
         foreach (var n in names.Unmatched) WriteNotFound("map", n, "in the kernel");
     }
 
-    private List<BpfMapInfo> ById()
-    {
-        var found = new List<BpfMapInfo>();
-        foreach (var id in Id!.Distinct())
-        {
-            if (BpfInspection.GetMap(id) is { } m) found.Add(m);
-            else WriteNotFound("map", id, "in the kernel");
-        }
-
-        return found;
-    }
+    private List<BpfMapInfo> ById() => FoundById(BpfInspection.GetMaps(Id!), "map");
 
     private bool TypeMatches(BpfMapType type) => Type is null || Type.Contains(type);
 }

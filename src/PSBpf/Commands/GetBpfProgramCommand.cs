@@ -72,17 +72,7 @@ public sealed class GetBpfProgramCommand : InspectionCmdletBase
         foreach (var n in names.Unmatched) WriteNotFound("program", n, "in the kernel");
     }
 
-    private List<BpfProgramInfo> ById()
-    {
-        var found = new List<BpfProgramInfo>();
-        foreach (var id in Id!.Distinct())
-        {
-            if (BpfInspection.GetProgram(id) is { } p) found.Add(p);
-            else WriteNotFound("program", id, "in the kernel");
-        }
-
-        return found;
-    }
+    private List<BpfProgramInfo> ById() => FoundById(BpfInspection.GetPrograms(Id!), "program");
 
     private bool TypeMatches(BpfProgramType type) => Type is null || Type.Contains(type);
 }

@@ -30,4 +30,18 @@ public abstract class InspectionCmdletBase : BpfCmdletBase
 
     /// <summary>The exception behind BpfKernelObjectNotFound errors (PowerShell's ItemNotFoundException is about provider paths).</summary>
     private sealed class KernelObjectNotFoundException(string message) : Exception(message);
+
+    /// <summary>The objects with the -Id values, found with one scan; writes BpfKernelObjectNotFound for each missing id.</summary>
+    private protected List<T> FoundById<T>(IReadOnlyList<(uint Id, T? Info)> results, string what)
+        where T : class
+    {
+        var found = new List<T>();
+        foreach (var (id, info) in results)
+        {
+            if (info is not null) found.Add(info);
+            else WriteNotFound(what, id, "in the kernel");
+        }
+
+        return found;
+    }
 }
