@@ -21,7 +21,7 @@ internal sealed class BpfPins
     public static BpfPins Scan()
     {
         var pins = new BpfPins();
-        foreach (var mount in BpffsMounts())
+        foreach (var mount in Loader.BpfFs.BpfMounts())
         {
             IEnumerable<string> files;
             try
@@ -67,25 +67,6 @@ internal sealed class BpfPins
                     break;
             }
         }
-    }
-
-    private static IEnumerable<string> BpffsMounts()
-    {
-        var mounts = new List<string>();
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/mounts"))
-            {
-                var fields = line.Split(' ');
-                // Mount points escape spaces as \040; bpffs mounts with spaces in their path are not worth more.
-                if (fields.Length > 2 && fields[2] == "bpf") mounts.Add(fields[1].Replace("\\040", " ", StringComparison.Ordinal));
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return mounts.Distinct(StringComparer.Ordinal);
     }
 
     private static void Record(Dictionary<uint, List<string>> table, uint id, string path)
