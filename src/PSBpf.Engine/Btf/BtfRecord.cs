@@ -32,4 +32,38 @@ internal static class BtfRecord
 
         return offsets;
     }
+
+    /// <summary>Copies of the type and string sections of an encoded blob (offsets relative to its header).</summary>
+    public static (byte[] Types, byte[] Strings) Split(byte[] blob)
+    {
+        var s = blob.AsSpan();
+        uint hdr = U32(s, 4), typeOff = U32(s, 8), typeLen = U32(s, 12), strOff = U32(s, 16), strLen = U32(s, 20);
+        return (s.Slice((int)(hdr + typeOff), (int)typeLen).ToArray(), s.Slice((int)(hdr + strOff), (int)strLen).ToArray());
+    }
+
+    /// <summary>A blob with a fresh 24-byte header: types then appended types, strings then appended strings.</summary>
+    public static byte[] Assemble(ReadOnlySpan<byte> types, ReadOnlySpan<byte> moreTypes, ReadOnlySpan<byte> strings, ReadOnlySpan<byte> moreStrings)
+    {
+        int typeLen = types.Length + moreTypes.Length, strLen = strings.Length + moreStrings.Length;
+        var result = new byte[24 + typeLen + strLen];
+        var r = result.AsSpan();
+        BinaryPrimitives.WriteUInt16LittleEndian(r, BtfSpec.Magic);
+        r[2] = 1; // version
+        W32(r, 4, 24);
+        W32(r, 8, 0);
+        W32(r, 12, (uint)typeLen);
+        W32(r, 16, (uint)typeLen);
+        W32(r, 20, (uint)strLen);
+        types.CopyTo(r[24..]);
+        moreTypes.CopyTo(r[(24 + types.Length)..]);
+        strings.CopyTo(r[(24 + typeLen)..]);
+        moreStrings.CopyTo(r[(24 + typeLen + strings.Length)..]);
+        return result;
+    }
+
+    /// <summary>Little-endian u32 at <paramref name="o"/>.</summary>
+    public static uint U32(ReadOnlySpan<byte> s, int o) => BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
+
+    /// <summary>Writes a little-endian u32 at <paramref name="o"/>.</summary>
+    public static void W32(Span<byte> s, int o, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(s[o..], v);
 }

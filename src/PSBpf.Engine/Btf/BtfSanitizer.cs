@@ -12,10 +12,8 @@ internal static class BtfSanitizer
     public static byte[] Sanitize(byte[] blob, BtfFeatures f)
     {
         if (!f.NeedsSanitizing) return blob;
-        var s = blob.AsSpan();
-        uint hdr = U32(s, 4), typeOff = U32(s, 8), typeLen = U32(s, 12), strOff = U32(s, 16), strLen = U32(s, 20);
-        var types = blob.AsSpan((int)(hdr + typeOff), (int)typeLen).ToArray();
-        var strings = new List<byte>(blob.AsSpan((int)(hdr + strOff), (int)strLen).ToArray());
+        var (types, stringBytes) = BtfRecord.Split(blob);
+        var strings = new List<byte>(stringBytes);
         var ts = types.AsSpan();
         var offsets = BtfRecord.Index(ts);
         int count = offsets.Count;
@@ -108,17 +106,7 @@ internal static class BtfSanitizer
             }
         }
 
-        var result = new byte[24 + types.Length + extraTypes.Count + strings.Count];
-        blob.AsSpan(0, 24).CopyTo(result);
-        W32(result, 4, 24);
-        W32(result, 8, 0);
-        W32(result, 12, (uint)(types.Length + extraTypes.Count));
-        W32(result, 16, (uint)(types.Length + extraTypes.Count));
-        W32(result, 20, (uint)strings.Count);
-        types.CopyTo(result, 24);
-        extraTypes.CopyTo(result, 24 + types.Length);
-        strings.CopyTo(result, 24 + types.Length + extraTypes.Count);
-        return result;
+        return BtfRecord.Assemble(types, extraTypes.ToArray(), strings.ToArray(), []);
     }
 
     private static void RenameSection(List<byte> strings, uint offset, bool qmarkOnly)
@@ -133,7 +121,7 @@ internal static class BtfSanitizer
     private static void Info(Span<byte> t, BtfKind kind, int vlen, bool kindFlag) =>
         W32(t, 4, (uint)vlen | ((uint)kind << 24) | (kindFlag ? 1u << 31 : 0));
 
-    private static uint U32(ReadOnlySpan<byte> s, int o) => BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
+    private static uint U32(ReadOnlySpan<byte> s, int o) => BtfRecord.U32(s, o);
 
-    private static void W32(Span<byte> s, int o, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(s[o..], v);
+    private static void W32(Span<byte> s, int o, uint v) => BtfRecord.W32(s, o, v);
 }

@@ -16,10 +16,7 @@ internal static class KsymsBtfFixup
 
     public static byte[] Apply(byte[] blob)
     {
-        var s = blob.AsSpan();
-        uint hdr = U32(s, 4), typeOff = U32(s, 8), typeLen = U32(s, 12), strOff = U32(s, 16), strLen = U32(s, 20);
-        var types = blob.AsSpan((int)(hdr + typeOff), (int)typeLen).ToArray();
-        var strings = blob.AsSpan((int)(hdr + strOff), (int)strLen).ToArray();
+        var (types, strings) = BtfRecord.Split(blob);
         var offsets = BtfRecord.Index(types);
         int ksyms = -1;
         for (int i = 0; i < offsets.Count; i++)
@@ -31,7 +28,7 @@ internal static class KsymsBtfFixup
         if (ksyms < 0) return blob;
 
         var sec = types.AsSpan(ksyms);
-        int vlen = (int)(U32(sec, 4) & 0xffff);
+        int vlen = BtfRecord.Vlen(sec);
         uint intId = 0;
         for (int i = 0; i < offsets.Count && intId == 0; i++)
         {
@@ -90,18 +87,7 @@ internal static class KsymsBtfFixup
 
         W32(sec, 8, (uint)(vlen * 4));
 
-        var result = new byte[24 + types.Length + extra.Count + strings.Length + extraStrings.Count];
-        blob.AsSpan(0, 24).CopyTo(result);
-        W32(result, 4, 24);
-        W32(result, 8, 0);
-        W32(result, 12, (uint)(types.Length + extra.Count));
-        W32(result, 16, (uint)(types.Length + extra.Count));
-        W32(result, 20, (uint)(strings.Length + extraStrings.Count));
-        types.CopyTo(result, 24);
-        extra.CopyTo(result, 24 + types.Length);
-        strings.CopyTo(result, 24 + types.Length + extra.Count);
-        extraStrings.CopyTo(result, 24 + types.Length + extra.Count + strings.Length);
-        return result;
+        return BtfRecord.Assemble(types, extra.ToArray(), strings, extraStrings.ToArray());
     }
 
     private static BtfKind Kind(ReadOnlySpan<byte> t) => BtfRecord.Kind(t);
@@ -113,7 +99,7 @@ internal static class KsymsBtfFixup
         return Encoding.UTF8.GetString(strings, (int)off, (end < 0 ? strings.Length : end) - (int)off);
     }
 
-    private static uint U32(ReadOnlySpan<byte> s, int o) => BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
+    private static uint U32(ReadOnlySpan<byte> s, int o) => BtfRecord.U32(s, o);
 
-    private static void W32(Span<byte> s, int o, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(s[o..], v);
+    private static void W32(Span<byte> s, int o, uint v) => BtfRecord.W32(s, o, v);
 }
