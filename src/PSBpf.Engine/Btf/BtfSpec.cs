@@ -459,7 +459,7 @@ public sealed class BtfSpec
                     count = checked(count * a.Count);
                     id = a.ElementTypeId;
                     continue;
-                case BtfTypedef or BtfQualifier or BtfTypeTag or BtfVar:
+                case BtfTypedef or BtfQualifier or BtfTypeTag or BtfVar or BtfDeclTag: // as btf__resolve_size
                     id = ((BtfReference)t).TypeId;
                     continue;
                 default:
