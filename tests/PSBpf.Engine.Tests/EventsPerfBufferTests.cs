@@ -103,7 +103,7 @@ public class EventsPerfBufferTests
     public void OnlyLoadedPerfEventArraysAreAccepted()
     {
         using var obj = BpfObject.Open(Fixtures.Object("perfbuf"));
-        Assert.Throws<InvalidOperationException>(() => new BpfPerfBufferReader(obj.Maps["events"]));
+        Assert.Throws<BpfNotLoadedException>(() => new BpfPerfBufferReader(obj.Maps["events"]));
         Assert.Throws<ArgumentException>(() => new BpfPerfBufferReader(obj.Maps["events"], pagesPerCpu: 3));
         obj.Load();
         Assert.IsType<BpfPerfBufferReader>(BpfEventReader.Open(obj.Maps["events"]).Also(r => r.Dispose()));

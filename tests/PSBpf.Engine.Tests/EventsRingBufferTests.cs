@@ -151,7 +151,7 @@ public class EventsRingBufferTests
     public void OnlyLoadedRingBuffersAndKnownTypesAreAccepted()
     {
         using var obj = BpfObject.Open(Fixtures.Object("bootstrap"));
-        Assert.Throws<InvalidOperationException>(() => new BpfRingBufferReader(obj.Maps["rb"]));
+        Assert.Throws<BpfNotLoadedException>(() => new BpfRingBufferReader(obj.Maps["rb"]));
         Assert.Throws<ArgumentException>(() => new BpfRingBufferReader(obj.Maps["exec_start"]));
         Assert.Throws<ArgumentException>(() => BpfEventReader.Open(obj.Maps["exec_start"]));
         Assert.Throws<KeyNotFoundException>(() => BpfEventDecoder.ForMap(obj.Maps["rb"], "no_such_struct"));

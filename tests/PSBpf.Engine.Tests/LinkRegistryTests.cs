@@ -35,7 +35,7 @@ public sealed class LinkRegistryTests
     public void Unloaded_programs_and_targetless_sections_say_what_is_missing()
     {
         using var obj = BpfObject.Open(Fixtures.Object("tcx"));
-        var e = Assert.Throws<InvalidOperationException>(() => obj.Programs["tcx_in"].Attach());
+        var e = Assert.Throws<BpfNotLoadedException>(() => obj.Programs["tcx_in"].Attach());
         Assert.Contains("not loaded", e.Message, StringComparison.Ordinal);
 
         obj.Load();

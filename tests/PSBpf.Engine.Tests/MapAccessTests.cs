@@ -90,7 +90,7 @@ public class MapAccessTests
     public void AccessBeforeLoadIsAClearError()
     {
         using var obj = BpfObject.Open(Fixtures.Object("calls"));
-        var e = Assert.Throws<InvalidOperationException>(() => obj.Maps["results"].Lookup(U32(0)));
+        var e = Assert.Throws<BpfNotLoadedException>(() => obj.Maps["results"].Lookup(U32(0)));
         Assert.Contains("not loaded", e.Message);
     }
 }

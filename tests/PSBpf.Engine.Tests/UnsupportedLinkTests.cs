@@ -42,7 +42,7 @@ public sealed class UnsupportedLinkTests
         catch (BpfSyscallException e) when (e.Errno == 1)
         {
             Assert.Contains("trampoline", e.Message, StringComparison.Ordinal);
-            Assert.Throws<InvalidOperationException>(() => program.Attach()); // never loaded: nothing to attach
+            Assert.Throws<BpfNotLoadedException>(() => program.Attach()); // never loaded: nothing to attach
             return;
         }
 

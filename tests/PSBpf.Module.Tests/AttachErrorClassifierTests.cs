@@ -27,6 +27,6 @@ public sealed class AttachErrorClassifierTests
         Assert.Equal(BpfErrorIds.AttachFailed, BpfErrorClassifier.ClassifyAttach(new NotSupportedException("no kprobe PMU"), "p").ErrorId);
         Assert.Equal(BpfErrorIds.AttachFailed, BpfErrorClassifier.ClassifyAttach(new FileNotFoundException("uprobe target 'x' is not in $PATH", "x"), "p").ErrorId);
         Assert.Equal(BpfErrorIds.PermissionDenied, BpfErrorClassifier.ClassifyAttach(new BpfSyscallException("BPF_LINK_CREATE for program 'p'", 1), "p").ErrorId);
-        Assert.Equal(BpfErrorIds.NotLoaded, BpfErrorClassifier.ClassifyAttach(new InvalidOperationException("program 'p' is not loaded; call Load() on its object first"), "p").ErrorId);
+        Assert.Equal(BpfErrorIds.NotLoaded, BpfErrorClassifier.ClassifyAttach(new BpfNotLoadedException("program 'p'"), "p").ErrorId);
     }
 }

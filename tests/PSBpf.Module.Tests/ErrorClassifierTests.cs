@@ -31,7 +31,7 @@ public sealed class ErrorClassifierTests
         Assert.Equal(BpfErrorIds.LoadFailed, create.ErrorId);
         var load = BpfErrorClassifier.Classify(new BpfLoadException("map 'm'", "pin not compatible"));
         Assert.Equal((BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation), (load.ErrorId, load.Category));
-        var notLoaded = BpfErrorClassifier.Classify(new InvalidOperationException("map 'm' is not loaded; load its object first"));
+        var notLoaded = BpfErrorClassifier.Classify(new BpfNotLoadedException("map 'm'"));
         Assert.Equal(BpfErrorIds.NotLoaded, notLoaded.ErrorId);
     }
 

@@ -88,7 +88,7 @@ public sealed class BpfMap
     internal Native.BpfFd? Fd { get; set; }
 
     /// <summary>The map's fd, or an error saying the object must be loaded first.</summary>
-    internal Native.BpfFd LoadedFd() => Fd ?? throw new InvalidOperationException($"map '{Name}' is not loaded; load its object first");
+    internal Native.BpfFd LoadedFd() => Fd ?? throw new BpfNotLoadedException($"map '{Name}'");
     internal Native.MappedRegion? Mapping { get; set; }
 
     /// <summary>Initial contents of a global-data map (the section bytes; zeros for .bss). Null for other maps.</summary>

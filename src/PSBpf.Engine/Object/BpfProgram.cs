@@ -113,7 +113,7 @@ public sealed class BpfProgram
     }
 
     internal Native.BpfFd LoadedFd() =>
-        Fd ?? throw new InvalidOperationException($"program '{Name}' is not loaded; call Load() on its object first");
+        Fd ?? throw new BpfNotLoadedException($"program '{Name}'");
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({SectionName}, {Type}, {InstructionCount} insns)";

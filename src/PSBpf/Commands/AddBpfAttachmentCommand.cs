@@ -100,7 +100,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         var programs = InputObject.Programs.Where(p => p.Id is not null && names.Any(n => n.IsMatch(p.Name))).ToList();
         if (!InputObject.IsLoaded)
         {
-            WriteBpfError(new InvalidOperationException($"BPF object '{InputObject.Name}' is not loaded; load it first"), InputObject);
+            WriteBpfError(new BpfNotLoadedException($"BPF object '{InputObject.Name}'"), InputObject);
             return;
         }
 

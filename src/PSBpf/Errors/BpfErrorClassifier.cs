@@ -59,8 +59,8 @@ public static class BpfErrorClassifier
             BpfSyscallException s => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, s.Message),
             BpfLoadException l => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, l.Message),
             PSBpf.Engine.Loader.CoreRelocationException c => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, c.Message),
-            InvalidOperationException i when i.Message.Contains("not loaded", StringComparison.Ordinal) => new BpfErrorInfo(
-                BpfErrorIds.NotLoaded, BpfErrorCategory.InvalidOperation, i.Message, "Load the object first: Invoke-BpfLoad."),
+            BpfNotLoadedException n => new BpfErrorInfo(
+                BpfErrorIds.NotLoaded, BpfErrorCategory.InvalidOperation, n.Message, "Load the object first: Invoke-BpfLoad."),
             ArgumentException a when a.ParamName is "key" or "value" => new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument, a.Message),
             UnauthorizedAccessException => new BpfErrorInfo(
                 BpfErrorIds.PermissionDenied,
