@@ -94,3 +94,85 @@ public class MapAccessTests
         Assert.Contains("not loaded", e.Message);
     }
 }
+
+/// <summary>Queues and stacks (push/pop/peek), lookup-and-delete, freeze.</summary>
+[Collection(KernelCollection.Name)]
+public sealed class MapOperationTests : IDisposable
+{
+    private readonly string _root = Path.Combine("/sys/fs/bpf", "psbpf-test-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly BpfObject _obj;
+
+    public MapOperationTests()
+    {
+        Directory.CreateDirectory(_root);
+        _obj = BpfObject.Open(Fixtures.Object("maps"));
+        _obj.Load(new BpfLoadOptions { PinRoot = _root });
+    }
+
+    public void Dispose()
+    {
+        _obj.Unpin();
+        _obj.Dispose();
+        foreach (var f in Directory.EnumerateFiles(_root)) File.Delete(f);
+        Directory.Delete(_root);
+    }
+
+    private static byte[] Value(BpfMap map, int v)
+    {
+        var b = new byte[map.ValueSize];
+        BitConverter.GetBytes(v).AsSpan(0, Math.Min(4, b.Length)).CopyTo(b);
+        return b;
+    }
+
+    [Fact]
+    public void QueueIsFirstInFirstOutAndPeekMatchesBpftool()
+    {
+        var q = _obj.Maps["fifo"];
+        foreach (var v in new[] { 1, 2, 3 }) q.Push(Value(q, v));
+        using (var peek = Bpftool.Json("map", "peek", "id", q.Id!.Value.ToString()))
+        {
+            var bytes = peek.RootElement.GetProperty("value").EnumerateArray().Select(e => Convert.ToByte(e.GetString()!, 16)).ToArray();
+            Assert.Equal(q.Peek(), bytes);
+        }
+
+        Assert.Equal(Value(q, 1), q.Pop());
+        Assert.Equal(Value(q, 2), q.Pop());
+        Assert.Equal(Value(q, 3), q.Pop());
+        Assert.Null(q.Pop());
+        Assert.Null(q.Peek());
+        Assert.Throws<InvalidOperationException>(() => q.Keys().ToList());
+    }
+
+    [Fact]
+    public void StackIsLastInFirstOut()
+    {
+        var s = _obj.Maps["lifo"];
+        foreach (var v in new[] { 1, 2, 3 }) s.Push(Value(s, v));
+        Assert.Equal(Value(s, 3), s.Pop());
+        Assert.Equal(Value(s, 2), s.Peek());
+        Assert.Throws<InvalidOperationException>(() => _obj.Maps["recent"].Push(new byte[8]));
+    }
+
+    [Fact]
+    public void LookupAndDeleteTakesTheEntry()
+    {
+        var m = _obj.Maps["recent"]; // lru_hash u32 -> u64
+        m.Update(BitConverter.GetBytes(7u), BitConverter.GetBytes(70UL));
+        Assert.Equal(BitConverter.GetBytes(70UL), m.LookupAndDelete(BitConverter.GetBytes(7u)));
+        Assert.Null(m.Lookup(BitConverter.GetBytes(7u)));
+        Assert.Null(m.LookupAndDelete(BitConverter.GetBytes(7u)));
+    }
+
+    [Fact]
+    public void FrozenMapRefusesUserSpaceWrites()
+    {
+        var m = _obj.Maps["recent"];
+        m.Update(BitConverter.GetBytes(1u), BitConverter.GetBytes(10UL));
+        m.Freeze();
+        var e = Assert.Throws<BpfSyscallException>(() => m.Update(BitConverter.GetBytes(1u), BitConverter.GetBytes(11UL)));
+        Assert.Equal("EPERM", e.ErrorName);
+        Assert.Equal(BitConverter.GetBytes(10UL), m.Lookup(BitConverter.GetBytes(1u))); // reads still work
+        using var show = Bpftool.Json("map", "show", "id", m.Id!.Value.ToString());
+        Assert.Equal(1, show.RootElement.GetProperty("frozen").GetInt32());
+    }
+}

@@ -56,9 +56,61 @@ public static unsafe class BpfMapAccess
         }
     }
 
+    /// <summary>True for queue and stack maps, which have no keys: push, pop and peek instead.</summary>
+    public static bool IsQueueOrStack(BpfMapType type) => type is BpfMapType.queue or BpfMapType.stack;
+
+    /// <summary>Pushes a value onto a queue or stack (<see cref="BpfUpdateFlags.Exist"/> replaces the oldest when full).</summary>
+    public static void Push(this BpfMap map, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
+    {
+        var fd = KeylessFd(map);
+        if (value.Length != map.ValueSize) throw new ArgumentException($"map '{map.Name}' takes values of {map.ValueSize} bytes, not {value.Length}", nameof(value));
+        fixed (byte* v = value)
+        {
+            Bpf.MapUpdateElem(fd, null, v, (ulong)flags, $"map '{map.Name}'");
+        }
+    }
+
+    /// <summary>Takes the next value off a queue (oldest) or stack (newest); null when it is empty.</summary>
+    public static byte[]? Pop(this BpfMap map)
+    {
+        var fd = KeylessFd(map);
+        var value = new byte[map.ValueSize];
+        fixed (byte* v = value)
+        {
+            return Bpf.MapLookupAndDeleteElem(fd, null, v, $"map '{map.Name}'") ? value : null;
+        }
+    }
+
+    /// <summary>The value <see cref="Pop"/> would return, leaving it in place; null when empty.</summary>
+    public static byte[]? Peek(this BpfMap map)
+    {
+        var fd = KeylessFd(map);
+        var value = new byte[map.ValueSize];
+        fixed (byte* v = value)
+        {
+            return Bpf.MapLookupElem(fd, null, v, $"map '{map.Name}'") ? value : null;
+        }
+    }
+
+    /// <summary>Looks up and removes <paramref name="key"/> in one step (hash maps); null when it was not there.</summary>
+    public static byte[]? LookupAndDelete(this BpfMap map, ReadOnlySpan<byte> key)
+    {
+        var fd = Loaded(map);
+        CheckKey(map, key);
+        var value = new byte[ValueBufferSize(map)];
+        fixed (byte* k = key, v = value)
+        {
+            return Bpf.MapLookupAndDeleteElem(fd, k, v, $"map '{map.Name}'") ? value : null;
+        }
+    }
+
+    /// <summary>Makes the map read-only for user space from now on (BPF_MAP_FREEZE); programs can still write unless BPF_F_RDONLY_PROG.</summary>
+    public static void Freeze(this BpfMap map) => Bpf.MapFreeze(Loaded(map), $"map '{map.Name}'");
+
     /// <summary>The keys in the kernel's iteration order (BPF_MAP_GET_NEXT_KEY).</summary>
     public static IEnumerable<byte[]> Keys(this BpfMap map)
     {
+        if (IsQueueOrStack(map.Type)) throw new InvalidOperationException($"map '{map.Name}' is a {map.Type}, which has no keys; use Peek or Pop");
         var fd = Loaded(map);
         byte[]? current = null;
         while (true)
@@ -88,6 +140,10 @@ public static unsafe class BpfMapAccess
     }
 
     private static BpfFd Loaded(BpfMap map) => map.LoadedFd();
+
+    private static BpfFd KeylessFd(BpfMap map) => IsQueueOrStack(map.Type)
+        ? map.LoadedFd()
+        : throw new InvalidOperationException($"map '{map.Name}' is a {map.Type}; push, pop and peek are for queue and stack maps");
 
     private static void CheckKey(BpfMap map, ReadOnlySpan<byte> key)
     {

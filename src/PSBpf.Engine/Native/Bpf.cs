@@ -77,6 +77,16 @@ internal static unsafe partial class Bpf
         throw new BpfSyscallException($"BPF_MAP_LOOKUP_ELEM on {what}", -r, Explain(BpfCommand.MapLookupElem, -r));
     }
 
+    /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (key null for queues and stacks: pop); false when there is nothing.</summary>
+    public static bool MapLookupAndDeleteElem(BpfFd map, void* key, void* value, string what)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value };
+        int r = TryCall(BpfCommand.MapLookupAndDeleteElem, ref attr);
+        if (r >= 0) return true;
+        if (-r == Errno.ENOENT) return false;
+        throw new BpfSyscallException($"BPF_MAP_LOOKUP_AND_DELETE_ELEM on {what}", -r, Explain(BpfCommand.MapLookupAndDeleteElem, -r));
+    }
+
     /// <summary>BPF_MAP_DELETE_ELEM; false when the key does not exist.</summary>
     public static bool MapDeleteElem(BpfFd map, void* key, string what)
     {
