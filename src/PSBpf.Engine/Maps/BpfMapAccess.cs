@@ -122,12 +122,68 @@ public static unsafe class BpfMapAccess
         }
     }
 
-    /// <summary>Every key with its value; keys deleted while iterating are skipped.</summary>
+    /// <summary>
+    /// Every key with its value: BPF_MAP_LOOKUP_BATCH where the kernel supports it for the map type (a few syscalls for
+    /// the whole map), else key by key; keys deleted while iterating are skipped.
+    /// </summary>
     public static IEnumerable<BpfMapEntry> Entries(this BpfMap map)
     {
+        var batched = BatchEntries(map);
+        if (batched is not null)
+        {
+            foreach (var e in batched) yield return e;
+            yield break;
+        }
+
         foreach (var key in map.Keys())
         {
             if (map.Lookup(key) is { } value) yield return new BpfMapEntry(key, value);
+        }
+    }
+
+    /// <summary>The whole map read with BPF_MAP_LOOKUP_BATCH, or null when this map type (or kernel) has no batch lookup.</summary>
+    internal static List<BpfMapEntry>? BatchEntries(BpfMap map)
+    {
+        var fd = Loaded(map);
+        if (IsQueueOrStack(map.Type)) return null;
+        int chunk = 256;
+        int keySize = (int)map.KeySize, valueSize = ValueBufferSize(map);
+        var keys = new byte[chunk * keySize];
+        var values = new byte[chunk * valueSize];
+        var cursorIn = new byte[Math.Max(8, keySize)]; // the batch token: a bucket or index, at most a key in size
+        var cursorOut = new byte[cursorIn.Length];
+        var result = new List<BpfMapEntry>();
+        bool first = true;
+        while (true)
+        {
+            (int filled, bool done, int error) r;
+            fixed (byte* ci = cursorIn, co = cursorOut, k = keys, v = values)
+            {
+                r = Bpf.MapLookupBatch(fd, first ? null : ci, co, k, v, (uint)chunk);
+            }
+
+            if (-r.error == Errno.ENOSPC && chunk < 1 << 20)
+            {
+                chunk *= 4; // one hash bucket holds more entries than the buffer: retry the same cursor with more room
+                keys = new byte[chunk * keySize];
+                values = new byte[chunk * valueSize];
+                continue;
+            }
+
+            if (r.error != 0)
+            {
+                if (first && (-r.error is Errno.EINVAL or Errno.ENOTSUPP or Errno.EOPNOTSUPP)) return null; // no batch for this type
+                throw new BpfSyscallException($"BPF_MAP_LOOKUP_BATCH on map '{map.Name}'", -r.error);
+            }
+
+            for (int i = 0; i < r.filled; i++)
+            {
+                result.Add(new BpfMapEntry(keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray()));
+            }
+
+            if (r.done) return result;
+            cursorOut.CopyTo(cursorIn, 0);
+            first = false;
         }
     }
 
