@@ -6,20 +6,7 @@
 #>
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent $PSScriptRoot
-    $modulePath = $env:PSBPF_MODULE
-    if (-not $modulePath) {
-        $modulePath = Get-ChildItem -LiteralPath (Join-Path $repoRoot 'out/PSBpf') -Filter 'PSBpf.psd1' -Recurse -ErrorAction SilentlyContinue |
-            Sort-Object { [version]$_.Directory.Name } -Descending |
-            Select-Object -First 1 -ExpandProperty FullName
-    }
-    if (-not $modulePath) {
-        throw "PSBpf is not built: run ./build.ps1 (or set `$env:PSBPF_MODULE to a PSBpf.psd1)."
-    }
-    Import-Module -Name $modulePath -Force -ErrorAction Stop
-
-    $fixtures = Join-Path $repoRoot 'tests/fixtures/build'
-    $isRoot = (id -u) -eq 0
+    . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
 }
 
 Describe 'Get-BpfProgram' {
