@@ -7,10 +7,7 @@ internal static unsafe partial class Bpf
     public static uint? GetNextId(BpfCommand cmd, uint startId)
     {
         var attr = new GetIdAttr { start_id = startId };
-        int r = TryCall(cmd, ref attr);
-        if (r >= 0) return attr.next_id;
-        if (-r == Errno.ENOENT) return null; // no id above start_id
-        throw new BpfSyscallException($"{CommandName(cmd)} after id {startId}", -r, Explain(cmd, -r));
+        return CallFound(cmd, ref attr, $"{CommandName(cmd)} after id {startId}") ? attr.next_id : null; // ENOENT: no id above start_id
     }
 
     /// <summary>

@@ -12,6 +12,15 @@ internal static unsafe partial class Bpf
         return r >= 0 ? r : throw new BpfSyscallException(operation, -r, Explain(cmd, -r));
     }
 
+    /// <summary>Like Call, but ENOENT (no such key, nothing left) is an answer, false, rather than an error.</summary>
+    private static bool CallFound<T>(BpfCommand cmd, ref T attr, string operation)
+        where T : unmanaged
+    {
+        int r = TryCall(cmd, ref attr);
+        if (r >= 0) return true;
+        return -r == Errno.ENOENT ? false : throw new BpfSyscallException(operation, -r, Explain(cmd, -r));
+    }
+
     /// <summary>Like Call but returns -errno instead of throwing (for probes and retry loops).</summary>
     private static int TryCall<T>(BpfCommand cmd, ref T attr)
         where T : unmanaged
@@ -71,40 +80,28 @@ internal static unsafe partial class Bpf
     public static bool MapLookupElem(BpfFd map, void* key, void* value, string what)
     {
         var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value };
-        int r = TryCall(BpfCommand.MapLookupElem, ref attr);
-        if (r >= 0) return true;
-        if (-r == Errno.ENOENT) return false;
-        throw new BpfSyscallException($"BPF_MAP_LOOKUP_ELEM on {what}", -r, Explain(BpfCommand.MapLookupElem, -r));
+        return CallFound(BpfCommand.MapLookupElem, ref attr, $"BPF_MAP_LOOKUP_ELEM on {what}");
     }
 
     /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (key null for queues and stacks: pop); false when there is nothing.</summary>
     public static bool MapLookupAndDeleteElem(BpfFd map, void* key, void* value, string what)
     {
         var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value };
-        int r = TryCall(BpfCommand.MapLookupAndDeleteElem, ref attr);
-        if (r >= 0) return true;
-        if (-r == Errno.ENOENT) return false;
-        throw new BpfSyscallException($"BPF_MAP_LOOKUP_AND_DELETE_ELEM on {what}", -r, Explain(BpfCommand.MapLookupAndDeleteElem, -r));
+        return CallFound(BpfCommand.MapLookupAndDeleteElem, ref attr, $"BPF_MAP_LOOKUP_AND_DELETE_ELEM on {what}");
     }
 
     /// <summary>BPF_MAP_DELETE_ELEM; false when the key does not exist.</summary>
     public static bool MapDeleteElem(BpfFd map, void* key, string what)
     {
         var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key };
-        int r = TryCall(BpfCommand.MapDeleteElem, ref attr);
-        if (r >= 0) return true;
-        if (-r == Errno.ENOENT) return false;
-        throw new BpfSyscallException($"BPF_MAP_DELETE_ELEM on {what}", -r, Explain(BpfCommand.MapDeleteElem, -r));
+        return CallFound(BpfCommand.MapDeleteElem, ref attr, $"BPF_MAP_DELETE_ELEM on {what}");
     }
 
     /// <summary>BPF_MAP_GET_NEXT_KEY (key null: the first key); false at the end.</summary>
     public static bool MapGetNextKey(BpfFd map, void* key, void* nextKey, string what)
     {
         var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)nextKey };
-        int r = TryCall(BpfCommand.MapGetNextKey, ref attr);
-        if (r >= 0) return true;
-        if (-r == Errno.ENOENT) return false;
-        throw new BpfSyscallException($"BPF_MAP_GET_NEXT_KEY on {what}", -r, Explain(BpfCommand.MapGetNextKey, -r));
+        return CallFound(BpfCommand.MapGetNextKey, ref attr, $"BPF_MAP_GET_NEXT_KEY on {what}");
     }
 
     public static void MapFreeze(BpfFd map, string what)
