@@ -4,7 +4,7 @@ using PSBpf.Engine.Native;
 namespace PSBpf.Engine;
 
 /// <summary>Raw element access on a loaded map through bpf(2): lookup, update, delete, iteration by key.</summary>
-public static unsafe class BpfMapAccess
+public static unsafe partial class BpfMapAccess
 {
     /// <summary>True for per-CPU map types, whose values hold one slot per possible CPU.</summary>
     public static bool IsPerCpu(BpfMapType type) =>
