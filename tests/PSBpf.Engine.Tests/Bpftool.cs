@@ -11,6 +11,13 @@ internal static class Bpftool
     {
         var (exit, stdout, stderr) = Sh.Capture(Path, ["-j", .. args]);
         if (exit != 0) throw new InvalidOperationException($"bpftool {string.Join(' ', args)} failed ({exit}): {stderr}");
-        return JsonDocument.Parse(stdout);
+        try
+        {
+            return JsonDocument.Parse(stdout);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"bpftool {string.Join(' ', args)} printed no valid JSON ({e.Message}): {stdout}", e);
+        }
     }
 }

@@ -12,7 +12,7 @@ public class LoadTests
     /// <summary>Every fixture libbpf loads on this kernel (tcx: libbpf 1.1 predates it; tracing/ksyms_percpu: see fixtures; bad_verifier: on purpose).</summary>
     public static IEnumerable<object[]> Loadable =>
         new[] { "minimal", "bootstrap", "calls", "sections", "autoload", "kconfig", "perf_event", "pinned", "xdp", "tc", "cgroup_skb", "cgroup_sock",
-            "socket_filter", "raw_tp", "mapinmap", "sk_lookup", "tp_btf", "iter_task", "uprobe", "ksyms", "maps", "maps_more" }
+            "socket_filter", "raw_tp", "mapinmap", "sk_lookup", "tp_btf", "iter_task", "uprobe", "ksyms", "maps", "maps_more", "struct_ops" }
             .Select(n => new object[] { n });
 
     [Theory]

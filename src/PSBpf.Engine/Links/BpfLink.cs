@@ -2,7 +2,9 @@ using PSBpf.Engine.Native;
 
 namespace PSBpf.Engine;
 
-/// <summary>An attachment of a program, held by a kernel link; disposing it detaches the program.</summary>
+/// <summary>
+/// An attachment of a program (or of a struct_ops map), held by a kernel link; disposing it detaches the program.
+/// </summary>
 public abstract class BpfLink : IDisposable
 {
     private uint? _id;
@@ -15,10 +17,21 @@ public abstract class BpfLink : IDisposable
         program.Register(this);
     }
 
-    /// <summary>The attached program.</summary>
-    public BpfProgram Program { get; }
-    /// <summary>The attached program's name (a plain value for tables and serialised copies).</summary>
-    public string ProgramName => Program.Name;
+    /// <summary>A struct_ops registration: the map carries the programs, so there is no single program.</summary>
+    private protected BpfLink(BpfMap map, BpfFd fd, string target)
+    {
+        Map = map;
+        Fd = fd;
+        Target = target;
+        map.Register(this);
+    }
+
+    /// <summary>The attached program; null for struct_ops registrations, whose programs the <see cref="Map"/> names.</summary>
+    public BpfProgram? Program { get; }
+    /// <summary>The struct_ops map a struct_ops registration attached; null for program links.</summary>
+    public BpfMap? Map { get; }
+    /// <summary>The attached program's name, or the struct_ops map's name (a plain value for tables and serialised copies).</summary>
+    public string ProgramName => Program?.Name ?? Map!.Name;
     /// <summary>What it is attached to, e.g. "tracepoint syscalls/sys_enter_write".</summary>
     public string Target { get; }
     /// <summary>The attach kind, e.g. "tracepoint", "xdp", "cgroup", "uprobe".</summary>
@@ -43,9 +56,10 @@ public abstract class BpfLink : IDisposable
     {
         if (!disposing) return;
         Fd.Dispose();
-        Program.Unregister(this);
+        Program?.Unregister(this);
+        Map?.Unregister(this);
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Program.Name} → {Target}";
+    public override string ToString() => $"{ProgramName} → {Target}";
 }

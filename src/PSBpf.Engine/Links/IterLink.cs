@@ -20,8 +20,8 @@ public sealed class IterLink : BpfLink
     public string Read()
     {
         ObjectDisposedException.ThrowIf(!IsAttached, this);
-        using var iter = Bpf.IterCreate(Fd, $"iterator '{Program.Name}'");
-        return Encoding.UTF8.GetString(LibC.ReadToEnd(iter, $"iterator '{Program.Name}'"));
+        using var iter = Bpf.IterCreate(Fd, $"iterator '{ProgramName}'");
+        return Encoding.UTF8.GetString(LibC.ReadToEnd(iter, $"iterator '{ProgramName}'"));
     }
 
     internal static IterLink Attach(BpfProgram program)

@@ -12,7 +12,7 @@ public sealed class TracingLink : BpfLink
     private TracingLink(BpfProgram program, BpfFd link, string target) : base(program, link, target) { }
 
     /// <inheritdoc />
-    public override string Kind => Program.Type == BpfProgramType.lsm ? "lsm" : "tracing";
+    public override string Kind => Program?.Type == BpfProgramType.lsm ? "lsm" : "tracing";
 
     internal static TracingLink Attach(BpfProgram program)
     {

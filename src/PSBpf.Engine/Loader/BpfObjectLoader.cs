@@ -28,6 +28,7 @@ internal sealed unsafe class BpfObjectLoader
         try
         {
             var externs = new ExternResolver(_obj, _options).Resolve();
+            StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), Log);
             var core = new RelocationPass(_obj, _options);
             var code = core.Apply();
             _coreResults = core.Results;
@@ -45,6 +46,8 @@ internal sealed unsafe class BpfObjectLoader
                 _options.Progress?.Invoke(new BpfLoadProgress("programs", linked[i].Main.Name, i, linked.Count));
                 LoadProgram(linked[i], externs);
             }
+
+            StructOpsBinder.WriteProgramFds(_obj);
             InitSlots();
             _obj.IsLoaded = true;
         }
@@ -135,6 +138,12 @@ internal sealed unsafe class BpfObjectLoader
             map.MaxEntries = (uint)KernelInfo.PossibleCpus; // libbpf's map_set_def_max_entries: one slot per possible CPU
         }
 
+        if (!map.AutoCreate)
+        {
+            Log($"map '{map.Name}' not created (AutoCreate off)");
+            return;
+        }
+
         if (map.PinPath is { } pin && TryReusePin(map, pin)) return;
 
         map.Fd = CreateMapFd(map);
@@ -173,6 +182,14 @@ internal sealed unsafe class BpfObjectLoader
             attr.btf_fd = (uint)btf.Value;
             attr.btf_key_type_id = map.KeyTypeId;
             attr.btf_value_type_id = map.ValueTypeId;
+        }
+
+        if (map.StructOps is { } ops)
+        {
+            // the kernel takes the value type from its own BTF; the object's BTF must come along, without a value type id
+            attr.btf_vmlinux_value_type_id = ops.KernelValueTypeId;
+            attr.btf_key_type_id = attr.btf_value_type_id = 0;
+            attr.btf_fd = _obj.BtfFd is { } objBtf ? (uint)objBtf.Value : 0;
         }
 
         BpfFd? inner = null;
@@ -273,6 +290,17 @@ internal sealed unsafe class BpfObjectLoader
         var insns = linked.Instructions.ToArray();
         ApplyDataRelocations(linked, insns, externs);
         uint attachBtfId = AttachTargets.Resolve(prog, _options);
+        uint expectedAttach = (uint)(prog.ExpectedAttachType ?? 0);
+        if (prog.Type == BpfProgramType.struct_ops)
+        {
+            if (prog.StructOpsAttachBtfId == 0)
+            {
+                throw new BpfLoadException($"program '{prog.Name}'", "this SEC(\"struct_ops\") program is not referenced by any struct_ops map member (did you forget to use it?)");
+            }
+
+            attachBtfId = prog.StructOpsAttachBtfId;
+            expectedAttach = prog.StructOpsMemberIndex; // the kernel takes the member index here
+        }
 
         var code = new byte[insns.Length * BpfInstruction.Size];
         for (int i = 0; i < insns.Length; i++) insns[i].Encode(code.AsSpan(i * BpfInstruction.Size));
@@ -292,7 +320,7 @@ internal sealed unsafe class BpfObjectLoader
                 license = (ulong)lic,
                 kern_version = _obj.KernelVersion != 0 ? _obj.KernelVersion : KernelInfo.Version,
                 prog_flags = prog.Flags,
-                expected_attach_type = (uint)(prog.ExpectedAttachType ?? 0),
+                expected_attach_type = expectedAttach,
                 attach_btf_id = attachBtfId,
             };
             WriteName(attr.prog_name, prog.Name);

@@ -87,6 +87,48 @@ public sealed class BpfMap
     public bool ReusedPin { get; internal set; }
     internal Native.BpfFd? Fd { get; set; }
 
+    /// <summary>
+    /// Whether the load creates the map (libbpf's autocreate). True except for SEC("?.struct_ops") maps; set it before
+    /// load. Programs that only an uncreated struct_ops map uses are not loaded either.
+    /// </summary>
+    public bool AutoCreate { get; set; } = true;
+
+    internal BpfStructOps? StructOps { get; set; }
+
+    /// <summary>For struct_ops maps: the struct the map implements (e.g. tcp_congestion_ops); null for other maps.</summary>
+    public string? StructOpsType => StructOps?.Type.Name;
+
+    /// <summary>For struct_ops maps: the program each function-pointer member is set to, by member name; empty for other maps.</summary>
+    public IReadOnlyDictionary<string, string> StructOpsPrograms =>
+        StructOps is not { } ops ? new Dictionary<string, string>()
+            : ops.Type.Members.Zip(ops.Programs).Where(m => m.Second is not null).ToDictionary(m => m.First.Name, m => m.Second!.Name, StringComparer.Ordinal);
+
+    private readonly List<BpfLink> _links = [];
+
+    /// <summary>
+    /// Registers a loaded struct_ops map with the kernel (libbpf's bpf_map__attach_struct_ops): the map's value, with
+    /// its programs, is written to the map, and for SEC(".struct_ops.link") maps a struct_ops link is created.
+    /// Disposing the returned link unregisters it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The map is not a struct_ops map.</exception>
+    public BpfLink Attach() => StructOpsLink.Attach(this);
+
+    /// <summary>Live links made by <see cref="Attach"/>.</summary>
+    public IReadOnlyList<BpfLink> GetLinks()
+    {
+        lock (_links) return _links.ToArray();
+    }
+
+    internal void Register(BpfLink link)
+    {
+        lock (_links) _links.Add(link);
+    }
+
+    internal void Unregister(BpfLink link)
+    {
+        lock (_links) _links.Remove(link);
+    }
+
     /// <summary>The map's fd, or an error saying the object must be loaded first.</summary>
     internal Native.BpfFd LoadedFd() => Fd ?? throw new BpfNotLoadedException($"map '{Name}'");
     internal Native.MappedRegion? Mapping { get; set; }

@@ -13,4 +13,6 @@ public enum BpfMapOrigin
     Kconfig,
     /// <summary>The inner-map template of a map-in-map.</summary>
     InnerTemplate,
+    /// <summary>A struct_ops variable in SEC(".struct_ops") or SEC(".struct_ops.link").</summary>
+    StructOps,
 }

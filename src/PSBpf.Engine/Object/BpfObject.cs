@@ -103,7 +103,7 @@ public sealed class BpfObject : IDisposable
         if (_disposed) return;
         _disposed = true;
         // links keep their programs alive in the kernel, so they go first or the programs would outlive the object
-        foreach (var link in _programs.SelectMany(p => p.GetLinks())) link.Dispose();
+        foreach (var link in _programs.SelectMany(p => p.GetLinks()).Concat(_maps.SelectMany(m => m.GetLinks()))) link.Dispose();
         ReleaseKernelObjects();
     }
 

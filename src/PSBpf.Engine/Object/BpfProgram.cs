@@ -77,6 +77,11 @@ public sealed class BpfProgram
     public string? VerifierLog { get; internal set; }
     internal Native.BpfFd? Fd { get; set; }
 
+    /// <summary>For struct_ops programs after load: the kernel member it implements, e.g. "tcp_congestion_ops.init".</summary>
+    public string? StructOpsMember { get; internal set; }
+    internal uint StructOpsAttachBtfId { get; set; }
+    internal uint StructOpsMemberIndex { get; set; }
+
     /// <summary>
     /// Attaches the program where its section name says (skeleton-style auto-attach): tracepoints, raw tracepoints,
     /// tp_btf (and fentry/fexit/lsm where the kernel has trampolines), iterators, and uprobes/kprobes whose section names

@@ -24,6 +24,7 @@ internal sealed class MapReader
         ReadBtfMaps();
         ReadDataMaps();
         ReadKconfigMap();
+        new StructOpsReader(_ctx).ReadMaps();
     }
 
     /// <summary>libbpf's internal_map_name: object-name prefix plus section name, cut to 15 characters.</summary>

@@ -29,6 +29,10 @@ internal sealed class RelocationReader
             {
                 ReadMapSlots(rel);
             }
+            else if (_ctx.StructOpsSections.Contains(target))
+            {
+                new StructOpsReader(_ctx).ReadRelocations(rel, target);
+            }
         }
 
         foreach (var (prog, list) in _byProgram)
