@@ -13,7 +13,10 @@ public sealed record BpfLoadOptions
     public uint LogLevel { get; init; }
 
     /// <summary>Kernel BTF to relocate CO-RE programs against. Default /sys/kernel/btf/vmlinux.</summary>
-    public string KernelBtfPath { get; init; } = "/sys/kernel/btf/vmlinux";
+    public string KernelBtfPath { get; init; } = RunningKernelBtf;
+
+    /// <summary>The running kernel's BTF; only with it are kernel modules' BTF searched too.</summary>
+    public const string RunningKernelBtf = "/sys/kernel/btf/vmlinux";
 
     /// <summary>
     /// BTF kinds to assume the kernel supports, instead of probing it (tests use this to exercise sanitisation);

@@ -25,11 +25,14 @@ internal sealed unsafe class BpfObjectLoader
 
     public void Load()
     {
+        // module BTF belongs to the running kernel; a custom kernel BTF file stands alone (libbpf: btf_custom_path)
+        using var modules = _options.KernelBtfPath == BpfLoadOptions.RunningKernelBtf ? new KernelModuleBtfs(KernelBtf.Get(_options.KernelBtfPath)) : null;
         try
         {
-            var externs = new ExternResolver(_obj, _options).Resolve();
-            StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), Log);
-            var core = new RelocationPass(_obj, _options);
+            var externs = new ExternResolver(_obj, _options, modules).Resolve();
+            _fdArray = FdArray(externs);
+            StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), modules, Log);
+            var core = new RelocationPass(_obj, _options, modules);
             var code = core.Apply();
             _coreResults = core.Results;
             var linked = _obj.Programs.Where(p => p.AutoLoad).Select(p => new ProgramLinker(_obj, code).Link(p)).ToList();
@@ -60,6 +63,23 @@ internal sealed unsafe class BpfObjectLoader
     }
 
     private void Log(string message) => _options.Log?.Invoke(message);
+
+    private int[] _fdArray = [];
+
+    /// <summary>
+    /// BPF_PROG_LOAD's fd_array for kfuncs from modules: a kfunc call's offset is the index of its module's BTF fd
+    /// there, index 0 meaning vmlinux (libbpf's add_kfunc_btf_fd).
+    /// </summary>
+    private static int[] FdArray(ExternValues externs)
+    {
+        var fds = new List<int> { 0 };
+        foreach (var m in externs.Modules.Values.Distinct())
+        {
+            if (!fds.Contains(m.Fd.Value)) fds.Add(m.Fd.Value);
+        }
+
+        return fds.Count > 1 ? [.. fds] : [];
+    }
 
     private BtfFeatures Features => _options.BtfFeatures ?? KernelFeatures.Btf;
 
@@ -188,6 +208,12 @@ internal sealed unsafe class BpfObjectLoader
         {
             // the kernel takes the value type from its own BTF; the object's BTF must come along, without a value type id
             attr.btf_vmlinux_value_type_id = ops.KernelValueTypeId;
+            if (ops.KernelModule is { } module)
+            {
+                attr.value_type_btf_obj_fd = module.Fd.Value;
+                attr.map_flags |= 1u << 15; // BPF_F_VTYPE_BTF_OBJ_FD
+            }
+
             attr.btf_key_type_id = attr.btf_value_type_id = 0;
             attr.btf_fd = _obj.BtfFd is { } objBtf ? (uint)objBtf.Value : 0;
         }
@@ -302,6 +328,8 @@ internal sealed unsafe class BpfObjectLoader
             expectedAttach = prog.StructOpsMemberIndex; // the kernel takes the member index here
         }
 
+        uint attachBtfObjFd = prog.StructOpsModule is { } structModule ? (uint)structModule.Fd.Value : 0;
+
         var code = new byte[insns.Length * BpfInstruction.Size];
         for (int i = 0; i < insns.Length; i++) insns[i].Encode(code.AsSpan(i * BpfInstruction.Size));
         var license = Encoding.UTF8.GetBytes(_obj.License + "\0");
@@ -311,6 +339,7 @@ internal sealed unsafe class BpfObjectLoader
         bool withBtf = _obj.BtfFd is not null && linked.FuncInfos.Count > 0 && Features.Func;
 
         fixed (byte* c = code, lic = license, fi = funcInfo, li = lineInfo)
+        fixed (int* fdArray = _fdArray)
         {
             var attr = new ProgLoadAttr
             {
@@ -322,6 +351,8 @@ internal sealed unsafe class BpfObjectLoader
                 prog_flags = prog.Flags,
                 expected_attach_type = expectedAttach,
                 attach_btf_id = attachBtfId,
+                attach_btf_obj_fd = attachBtfObjFd,
+                fd_array = _fdArray.Length > 0 ? (ulong)fdArray : 0,
             };
             WriteName(attr.prog_name, prog.Name);
             if (withBtf)
@@ -427,8 +458,10 @@ internal sealed unsafe class BpfObjectLoader
                     }
                     else if (externs.KernelBtfIds.TryGetValue(ext.Name, out var btfId) && ext.TypeId != 0)
                     {
+                        // a module's variable: the second half names the module's BTF fd (0: vmlinux)
+                        int btfFd = externs.Modules.TryGetValue(ext.Name, out var varModule) ? varModule.Fd.Value : 0;
                         insns[i] = insns[i] with { Source = pseudoBtfId, Immediate = (int)btfId };
-                        insns[i + 1] = insns[i + 1] with { Immediate = 0 };
+                        insns[i + 1] = insns[i + 1] with { Immediate = btfFd };
                     }
                     else
                     {
@@ -445,7 +478,8 @@ internal sealed unsafe class BpfObjectLoader
                     var ext = _obj.Externs[r.ExternName!];
                     if (externs.KernelBtfIds.TryGetValue(ext.Name, out var id))
                     {
-                        insns[i] = insns[i] with { Source = BpfInstruction.PseudoKfuncCall, Immediate = (int)id, Offset = 0 };
+                        short fdIndex = externs.Modules.TryGetValue(ext.Name, out var kfuncModule) ? (short)Array.IndexOf(_fdArray, kfuncModule.Fd.Value) : (short)0;
+                        insns[i] = insns[i] with { Source = BpfInstruction.PseudoKfuncCall, Immediate = (int)id, Offset = fdIndex };
                     }
                     else
                     {

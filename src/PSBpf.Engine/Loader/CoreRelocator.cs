@@ -35,15 +35,16 @@ public sealed class CoreRelocator
     {
         ArgumentNullException.ThrowIfNull(localBtf);
         ArgumentNullException.ThrowIfNull(targetBtf);
-        var modules = new List<BtfSpec>();
+        BtfSpec? first = null;
         var vmlinux = targetBtf;
         if (targetBtf.Base is { } baseBtf)
         {
             vmlinux = baseBtf;
-            modules.Add(targetBtf);
+            first = targetBtf;
         }
 
-        if (moduleBtfs is not null) modules.AddRange(moduleBtfs);
+        // enumerated only when a type is missing from vmlinux, so the kernel's modules are read only then
+        var modules = new LazyBtfList(() => (first is null ? [] : new[] { first }).Concat(moduleBtfs ?? []).ToList());
         LocalBtf = localBtf;
         TargetBtf = vmlinux;
         ModuleBtfs = modules;

@@ -16,11 +16,13 @@ internal sealed class ExternResolver
     public const int PoisonKfuncCallBase = 2002000000;
     private readonly BpfObject _obj;
     private readonly BpfLoadOptions _options;
+    private readonly KernelModuleBtfs? _modules;
 
-    public ExternResolver(BpfObject obj, BpfLoadOptions options)
+    public ExternResolver(BpfObject obj, BpfLoadOptions options, KernelModuleBtfs? modules = null)
     {
         _obj = obj;
         _options = options;
+        _modules = modules;
     }
 
     public ExternValues Resolve()
@@ -46,9 +48,17 @@ internal sealed class ExternResolver
         {
             var kind = e.IsFunction ? BtfKind.Func : BtfKind.Var;
             var t = kernel.FindByName(e.EssentialName, kind);
+            if (t is null && _modules?.Find(e.EssentialName, kind) is var (module, type))
+            {
+                // as libbpf's find_ksym_btf_id: vmlinux first, then each module's own types
+                values.KernelBtfIds[e.Name] = type.Id;
+                values.Modules[e.Name] = module;
+                continue;
+            }
+
             if (t is null)
             {
-                if (!e.IsWeak) throw new BpfLoadException($"extern '{e.Name}'", $"no {(e.IsFunction ? "kfunc" : "variable")} '{e.EssentialName}' in the kernel BTF ({_options.KernelBtfPath})");
+                if (!e.IsWeak) throw new BpfLoadException($"extern '{e.Name}'", $"no {(e.IsFunction ? "kfunc" : "variable")} '{e.EssentialName}' in the kernel BTF ({_options.KernelBtfPath}{(_modules is null ? string.Empty : " or its modules'")})");
                 continue;
             }
 

@@ -7,11 +7,13 @@ internal sealed class RelocationPass
 {
     private readonly BpfObject _obj;
     private readonly BpfLoadOptions _options;
+    private readonly KernelModuleBtfs? _modules;
 
-    public RelocationPass(BpfObject obj, BpfLoadOptions options)
+    public RelocationPass(BpfObject obj, BpfLoadOptions options, KernelModuleBtfs? modules = null)
     {
         _obj = obj;
         _options = options;
+        _modules = modules;
     }
 
     /// <summary>What each CO-RE relocation resolved to (poisoned ones included), after <see cref="Apply"/>.</summary>
@@ -27,7 +29,9 @@ internal sealed class RelocationPass
         }
 
         var target = KernelBtf.Get(_options.KernelBtfPath);
-        var relocator = new CoreRelocator(local, target, moduleBtfs: null, log: _options.Log);
+        // modules are read only if vmlinux lacks a type (the finder enumerates them lazily)
+        var modules = _modules is null ? null : new LazyBtfList(() => _modules.Modules.Select(m => m.Btf).ToList());
+        var relocator = new CoreRelocator(local, target, moduleBtfs: modules, log: _options.Log);
         Results = relocator.RelocateObject(_obj, p =>
         {
             var copy = (BpfInstruction[])p.InstructionArray.Clone();

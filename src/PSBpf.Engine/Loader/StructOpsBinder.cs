@@ -13,7 +13,7 @@ internal static class StructOpsBinder
 {
     private const string ValuePrefix = "bpf_struct_ops_";
 
-    public static void Prepare(BpfObject obj, BtfSpec kernel, Action<string> log)
+    public static void Prepare(BpfObject obj, BtfSpec kernel, KernelModuleBtfs? modules, Action<string> log)
     {
         if (!obj.Maps.Any(m => m.StructOps is not null)) return;
         var local = obj.Btf!;
@@ -22,23 +22,37 @@ internal static class StructOpsBinder
             p.StructOpsAttachBtfId = 0;
             p.StructOpsMemberIndex = 0;
             p.StructOpsMember = null;
+            p.StructOpsModule = null;
         }
 
         foreach (var map in obj.Maps.Where(m => m.StructOps is not null && m.AutoCreate))
         {
-            Bind(map, local, kernel, log);
+            Bind(map, local, kernel, modules, log);
         }
 
         AdjustAutoLoad(obj);
     }
 
-    private static void Bind(BpfMap map, BtfSpec local, BtfSpec kernel, Action<string> log)
+    private static void Bind(BpfMap map, BtfSpec local, BtfSpec kernel, KernelModuleBtfs? modules, Action<string> log)
     {
         var ops = map.StructOps!;
         string what = $"struct_ops map '{map.Name}'";
         string name = BtfCoreNames.EssentialName(ops.Type.Name);
-        var vtype = kernel.FindByName(ValuePrefix + name, BtfKind.Struct) as BtfComposite
-            ?? throw new BpfLoadException(what, $"the kernel has no struct_ops type '{name}' (no struct {ValuePrefix}{name} in its BTF; kernel modules' BTF is not searched)");
+        ModuleBtf? module = null;
+        var vtype = kernel.FindByName(ValuePrefix + name, BtfKind.Struct) as BtfComposite;
+        if (vtype is null && modules?.Find(ValuePrefix + name, BtfKind.Struct) is var (m, t))
+        {
+            // a struct_ops type of a module (libbpf: find_ksym_btf_id searches vmlinux, then modules)
+            module = m;
+            kernel = m.Btf;
+            vtype = t as BtfComposite;
+        }
+
+        if (vtype is null)
+        {
+            throw new BpfLoadException(what, $"the kernel has no struct_ops type '{name}' (no struct {ValuePrefix}{name} in its BTF{(modules is null ? string.Empty : " or its modules'")})");
+        }
+
         var ktype = kernel.FindByName(name, BtfKind.Struct) as BtfComposite
             ?? throw new BpfLoadException(what, $"struct {name} is not in the kernel BTF");
         var dataMember = vtype.Members.FirstOrDefault(m => m.TypeId == ktype.Id);
@@ -103,6 +117,7 @@ internal static class StructOpsBinder
                     prog.StructOpsAttachBtfId = ktype.Id;
                     prog.StructOpsMemberIndex = (uint)kIndex;
                     prog.StructOpsMember = $"{name}.{kMember.Name}";
+                    prog.StructOpsModule = module;
                 }
                 else if (prog.StructOpsAttachBtfId != ktype.Id || prog.StructOpsMemberIndex != kIndex)
                 {
@@ -127,6 +142,7 @@ internal static class StructOpsBinder
         ops.KernelTypeId = ktype.Id;
         ops.KernelValueTypeId = vtype.Id;
         ops.KernelValue = image;
+        ops.KernelModule = module;
         ops.KernelFunctionOffsets = funcOffsets;
         log($"{what}: value is struct {vtype.Name} ({vtype.Size} bytes, kernel type id {vtype.Id})");
     }

@@ -61,6 +61,8 @@ internal static unsafe partial class Bpf
         BpfCommand.ProgGetFdById => "BPF_PROG_GET_FD_BY_ID",
         BpfCommand.MapGetFdById => "BPF_MAP_GET_FD_BY_ID",
         BpfCommand.LinkGetFdById => "BPF_LINK_GET_FD_BY_ID",
+        BpfCommand.BtfGetNextId => "BPF_BTF_GET_NEXT_ID",
+        BpfCommand.BtfGetFdById => "BPF_BTF_GET_FD_BY_ID",
         _ => cmd.ToString(),
     };
 }

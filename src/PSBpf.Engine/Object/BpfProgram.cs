@@ -81,6 +81,7 @@ public sealed class BpfProgram
     public string? StructOpsMember { get; internal set; }
     internal uint StructOpsAttachBtfId { get; set; }
     internal uint StructOpsMemberIndex { get; set; }
+    internal Loader.ModuleBtf? StructOpsModule { get; set; }
 
     /// <summary>
     /// Attaches the program where its section name says (skeleton-style auto-attach): tracepoints, raw tracepoints,

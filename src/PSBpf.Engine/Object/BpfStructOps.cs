@@ -34,6 +34,9 @@ internal sealed class BpfStructOps
     /// <summary>The map value the kernel takes (bpf_struct_ops_&lt;name&gt;), set at load; program fds are written in after the programs load.</summary>
     public byte[]? KernelValue { get; set; }
 
+    /// <summary>The kernel module whose BTF defines the struct, or null for vmlinux.</summary>
+    public Loader.ModuleBtf? KernelModule { get; set; }
+
     /// <summary>Offset in <see cref="KernelValue"/> of each member's function pointer (-1 for non-program members).</summary>
     public int[] KernelFunctionOffsets { get; set; } = [];
 }
