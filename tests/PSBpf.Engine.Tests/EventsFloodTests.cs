@@ -283,4 +283,20 @@ public class EventsFloodTests
         Assert.Contains("'rb'", e.Message);
         Assert.Equal((uint)(16 * page), rb.MaxEntries);
     }
+
+    [Fact]
+    public void FixtureLoadsWithTheProgramTagsLibbpfGets()
+    {
+        // The flood programs call bpf_loop with static callbacks (subprogram linking, callback relocations) and write
+        // .bss/.rodata globals: equal kernel tags mean PSBpf relocated them exactly as libbpf does.
+        using var oracle = Oracle.Run("load", Fixtures.Object("events_flood"));
+        Assert.False(oracle.RootElement.TryGetProperty("error", out var err), $"libbpf failed to load events_flood: {err}");
+        var expected = oracle.RootElement.GetProperty("programs").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("tag").GetString()!);
+
+        using var obj = BpfObject.Open(Fixtures.Object("events_flood"));
+        obj.Load();
+        Assert.Equal(["handle_perf", "handle_ringbuf"], expected.Keys.Order());
+        Assert.All(obj.Programs, p => Assert.Equal(expected[p.Name], p.Tag));
+    }
 }
