@@ -32,11 +32,19 @@ public sealed class BpfMap
     /// <summary>Value size in bytes.</summary>
     public uint ValueSize { get; internal set; }
 
-    /// <summary>max_entries (ring buffers already rounded to a power-of-2 number of pages, as libbpf does at open).</summary>
+    /// <summary>
+    /// max_entries (ring buffers already rounded to a power-of-2 number of pages, as libbpf does at open). Like libbpf's
+    /// bpf_map__set_max_entries it can be changed before load only, and a ring buffer size set here is rounded the same way.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the map was loaded (the kernel map keeps the size it was created with).</exception>
     public uint MaxEntries
     {
         get => _maxEntries;
-        set => _maxEntries = value;
+        set
+        {
+            if (Fd is not null) throw new InvalidOperationException($"map '{Name}' is already loaded; max_entries can only be changed before load");
+            _maxEntries = Type is BpfMapType.ringbuf or BpfMapType.user_ringbuf ? MapReader.AdjustRingBufferSize(value) : value;
+        }
     }
 
     /// <summary>map_flags (BPF_F_*).</summary>
