@@ -86,7 +86,8 @@ internal static class LlvmSyntax
                 if (is32) return Unknown;
                 return x ? $"callx r{i.Destination}" : $"call {I(i.Immediate)}";
             case JmpExit:
-                return is32 || x ? Unknown : "exit";
+                // LLVM's exit has imm fixed at zero (registers and off are not looked at).
+                return is32 || x || i.Immediate != 0 ? Unknown : "exit";
             case JmpCond:
                 return is32 || x || i.Source != 0 ? Unknown : $"may_goto {Rel(i.Offset)}";
         }
@@ -105,7 +106,7 @@ internal static class LlvmSyntax
         {
             case ModeImm when size == SizeDw:
                 if (index + 1 >= insns.Length) return Unknown;
-                if (i.Source != 0) return $"ld_pseudo r{i.Destination}, {i.Source}, {I(i.Immediate)}";
+                if (i.Source != 0) return $"ld_pseudo r{i.Destination}, {i.Source}, {((uint)i.Immediate).ToString(Inv)}";
                 long value = (long)(((ulong)(uint)insns[index + 1].Immediate << 32) | (uint)i.Immediate);
                 return $"r{i.Destination} = {value.ToString(Inv)} ll";
             case ModeAbs when size != SizeDw:
