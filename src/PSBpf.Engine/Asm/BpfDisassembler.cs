@@ -75,7 +75,7 @@ public static class BpfDisassembler
         {
             Xlated = true,
             JitedSymbols = jited,
-            Kallsyms = KernelSymbols.Kernel,
+            Kallsyms = KernelSymbols.Covering(jited),
             MapName = id => names.TryGetValue(id, out var n) ? n : names[id] = BpfInspection.GetMap(id, includePids: false, includePinnedPaths: false)?.Name,
         };
         return Lines(BpfInstruction.DecodeAll(bytes), style, context, name);

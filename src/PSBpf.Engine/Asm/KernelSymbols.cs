@@ -9,7 +9,9 @@ namespace PSBpf.Engine.Asm;
 /// </summary>
 internal sealed class KernelSymbols
 {
-    private static readonly Lazy<KernelSymbols> Shared = new(() => Read("/proc/kallsyms"));
+    private const string Path = "/proc/kallsyms";
+    private static readonly object Gate = new();
+    private static KernelSymbols? _shared;
 
     private readonly ulong[] _addresses;
     private readonly string[] _names;
@@ -21,7 +23,27 @@ internal sealed class KernelSymbols
         CallBase = callBase;
     }
 
-    public static KernelSymbols Kernel => Shared.Value;
+    /// <summary>The kernel's symbols as last read (reading takes a while, so they are read once and kept).</summary>
+    public static KernelSymbols Kernel
+    {
+        get
+        {
+            lock (Gate) return _shared ??= Read(Path);
+        }
+    }
+
+    /// <summary>
+    /// The kernel's symbols, read again when any of <paramref name="addresses"/> is not among them: JIT-compiled BPF
+    /// functions (bpf_prog_&lt;tag&gt;_&lt;name&gt;) appear as programs load, after the symbols were first read.
+    /// </summary>
+    public static KernelSymbols Covering(IReadOnlyCollection<ulong> addresses)
+    {
+        var current = Kernel;
+        if (addresses.All(a => current.At(a) is not null)) return current;
+        var fresh = Read(Path);
+        lock (Gate) _shared = fresh;
+        return fresh;
+    }
 
     /// <summary>Address of __bpf_call_base, 0 when unknown.</summary>
     public ulong CallBase { get; }
