@@ -108,4 +108,28 @@ public class DisassemblerLlvmTests
         bool anyLabel = expected.Values.SelectMany(s => s.Values).Any(l => l.Label is { } x && !x.Contains('+', StringComparison.Ordinal));
         Assert.True(labels > 0 || !anyLabel, $"no branch labels compared in {path}");
     }
+
+    /// <summary>What relocated instructions of an object's program resolve to: maps, global variables, subprograms, helpers.</summary>
+    [Fact]
+    public void ObjectProgramTargetsAreResolved()
+    {
+        using var minimal = BpfObject.Open(Fixtures.Object("minimal"));
+        var lines = BpfDisassembler.Disassemble(minimal.Programs["handle_tp"]);
+        Assert.Equal(
+            ["bpf_get_current_pid_tgid", "my_pid", "LBB0_2", "minimal.rodata+0", "bpf_trace_printk"],
+            lines.Where(l => l.Target is not null).Select(l => l.Target));
+        Assert.Equal(11, lines.Single(l => l.Text.StartsWith("if ", StringComparison.Ordinal)).JumpTarget);
+
+        using var bootstrap = BpfObject.Open(Fixtures.Object("bootstrap"));
+        var maps = BpfDisassembler.Disassemble(bootstrap.Programs["handle_exec"]).Where(l => l.Relocation is not null).ToList();
+        Assert.Equal(["exec_start", "min_duration_ns", "rb"], maps.Select(l => l.Target));
+        Assert.Contains(bootstrap.Maps, m => m.Name == "exec_start");
+
+        // bpf-to-bpf calls name the subprogram called.
+        using var calls = BpfObject.Open(Fixtures.Object("calls"));
+        var callTargets = calls.Programs.Concat(calls.Subprograms).SelectMany(p => BpfDisassembler.Disassemble(p))
+            .Where(l => l.Opcode == BpfInstruction.CallOpcode && l.Relocation is not null).Select(l => l.Target!).ToHashSet();
+        Assert.NotEmpty(calls.Subprograms);
+        Assert.Subset(calls.Subprograms.Select(p => p.Name).ToHashSet(), callTargets);
+    }
 }
