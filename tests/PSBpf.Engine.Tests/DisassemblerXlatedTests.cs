@@ -41,6 +41,12 @@ public class DisassemblerXlatedTests
                     mapRefs++;
                 }
 
+                // Calls name their callee in Target, as bpftool names it in the text ("call bpf_map_lookup_elem#1" → bpf_map_lookup_elem).
+                foreach (var call in ours.Where(l => l.Opcode == BpfInstruction.CallOpcode && !l.Text.StartsWith("(85) call pc", StringComparison.Ordinal)))
+                {
+                    Assert.Equal(call.Text["(85) call ".Length..call.Text.LastIndexOf('#')], call.Target);
+                }
+
                 // The same program through its kernel id (what Get-BpfProgram | Get-BpfInstruction uses).
                 var byId = BpfDisassembler.DisassembleKernelProgram(program.Id!.Value);
                 Assert.NotNull(byId);

@@ -62,16 +62,12 @@ internal sealed class BpfDisassemblyContext : IBpfCallNames
     {
         if (Relocations.TryGetValue(index, out var reloc)) return reloc.Target;
         var i = insns[index];
-        if (i.IsCall && i.Source == 0)
+        if (i.IsCall && i.Source is 0 or PseudoKfuncCall)
         {
-            if (Xlated && (uint)i.Immediate >= 0x10000) return Kallsyms?.Callee(i.Immediate);
-            return BpfHelperNames.Get(i.Immediate) is { } h ? "bpf_" + h : null;
-        }
-
-        if (i.IsCall && i.Source == PseudoKfuncCall)
-        {
+            // Helper ids first (as bpftool does); translated code otherwise holds the callee's offset from __bpf_call_base.
+            if (i.Source == 0 && BpfHelperNames.Get(i.Immediate) is { } helper) return "bpf_" + helper;
             if (Xlated) return Kallsyms?.Callee(i.Immediate);
-            return i.Offset == 0 ? BpfKernelTypeNames.Get((uint)i.Immediate) : null;
+            return i.Source == PseudoKfuncCall && i.Offset == 0 ? BpfKernelTypeNames.Get((uint)i.Immediate) : null;
         }
 
         if (i.IsLoadImm64 && index + 1 < insns.Length && Xlated)
