@@ -9,7 +9,7 @@ public sealed class BpfInstructionLine
     public int Offset { get; init; }
     /// <summary>The opcode byte (class | size/source | mode/operation).</summary>
     public byte Opcode { get; init; }
-    /// <summary>The raw instruction bytes as hex pairs, as llvm-objdump prints them (16 bytes for ld_imm64).</summary>
+    /// <summary>The raw instruction bytes as hex pairs in little-endian layout, as llvm-objdump prints them for bpfel objects (16 bytes for ld_imm64).</summary>
     public string Bytes { get; init; } = string.Empty;
     /// <summary>The instruction in the chosen syntax, without labels or annotations.</summary>
     public string Text { get; init; } = string.Empty;
