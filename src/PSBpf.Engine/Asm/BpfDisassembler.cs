@@ -91,7 +91,8 @@ public static class BpfDisassembler
             bool wide = insn.IsLoadImm64 && i + 1 < insns.Length;
             insn.Encode(raw);
             if (wide) insns[i + 1].Encode(raw[BpfInstruction.Size..]);
-            int? jump = context.JumpTarget(insn, i);
+            // A relocated call's imm is a placeholder until load; its callee is named by the relocation instead.
+            int? jump = insn.IsCall && context.Relocations.ContainsKey(i) ? null : context.JumpTarget(insn, i);
             lines.Add(new BpfInstructionLine
             {
                 Program = program,

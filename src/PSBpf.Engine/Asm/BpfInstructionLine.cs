@@ -13,7 +13,10 @@ public sealed class BpfInstructionLine
     public string Bytes { get; init; } = string.Empty;
     /// <summary>The instruction in the chosen syntax, without labels or annotations.</summary>
     public string Text { get; init; } = string.Empty;
-    /// <summary>Slot index a jump, bpf-to-bpf call or subprogram address points at (within the program), else null.</summary>
+    /// <summary>
+    /// Slot index a jump or bpf-to-bpf call goes to, counted from the program's first slot (a call can go past the program's
+    /// end, to another function of its section); null for other instructions and for calls the ELF relocates (see <see cref="Target"/>).
+    /// </summary>
     public int? JumpTarget { get; init; }
     /// <summary>
     /// What the instruction refers to, resolved: the label at a jump target, the helper, kfunc or subprogram called,
