@@ -71,6 +71,9 @@ public static class BpfErrorIds
     /// <summary>Attaching or detaching failed (the kernel refused the link, the target does not exist, the kernel lacks the attach kind). Category InvalidOperation.</summary>
     public const string AttachFailed = "BpfAttachFailed";
 
+    /// <summary>Reading a loaded program's instructions from the kernel failed for a reason other than privileges (Get-BpfInstruction). Category ReadError.</summary>
+    public const string DisassemblyFailed = "BpfDisassemblyFailed";
+
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
 }
