@@ -80,7 +80,7 @@ Describe 'Get-BpfInstruction' {
 
                 $kernel = Get-BpfProgram -Id $o.Programs.handle_tp.Id | Get-BpfInstruction
                 $kernel.Text | Should -Be $xlated.Text
-                ([pscustomobject]@{ Id = $o.Programs.handle_tp.Id } | Get-BpfInstruction).Text | Should -Be $xlated.Text
+                (Get-BpfInstruction -Id $o.Programs.handle_tp.Id).Text | Should -Be $xlated.Text
             }
             finally { $o.Dispose() }
         }

@@ -1,6 +1,6 @@
 namespace PSBpf.Module.Tests;
 
-/// <summary>Get-BpfInstruction's pipeline bindings: object programs, Get-BpfProgram's kernel programs, and anything with an Id.</summary>
+/// <summary>Get-BpfInstruction's pipeline bindings: object programs and Get-BpfProgram's kernel programs, nothing else.</summary>
 public sealed class DisassemblerCmdletTests
 {
     private static ModuleMetadata M => ModuleMetadata.Instance;
@@ -20,10 +20,10 @@ public sealed class DisassemblerCmdletTests
     }
 
     [Fact]
-    public void Other_objects_with_an_Id_bind_by_property_name()
+    public void Other_objects_with_an_Id_do_not_bind()
     {
-        // Any object's Id binds as a program id (documented under INPUTS); the model needs a module type, so a link info stands in.
-        var best = PipelineBinding.Best(M.ModuleType("PSBpf.Engine.BpfLinkInfo")!, M.Cmdlet("Get-BpfInstruction"), M);
-        Assert.Equal(("Id", "Id", PipelineBindingKind.ByPropertyName, "Id"), (best!.Parameter, best.ParameterSet, best.Kind, best.Property));
+        // a link's (or map's) Id is not a program id: binding it by property name would disassemble some other program
+        Assert.Null(PipelineBinding.Best(M.ModuleType("PSBpf.Engine.BpfLinkInfo")!, M.Cmdlet("Get-BpfInstruction"), M));
+        Assert.Null(PipelineBinding.Best(M.ModuleType("PSBpf.Engine.BpfMapInfo")!, M.Cmdlet("Get-BpfInstruction"), M));
     }
 }

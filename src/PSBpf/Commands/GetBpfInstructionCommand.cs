@@ -29,8 +29,8 @@ public sealed class GetBpfInstructionCommand : InspectionCmdletBase
     [ValidateNotNull]
     public BpfProgramInfo KernelProgram { get; set; } = null!;
 
-    /// <summary>Kernel program ids (also bound from the Id property of piped objects).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Kernel program ids. Not bound from piped objects' Id: a map's or link's Id would name another program.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
     [ValidateNotNullOrEmpty]
     public uint[] Id { get; set; } = [];
 
