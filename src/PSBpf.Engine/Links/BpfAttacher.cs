@@ -43,7 +43,7 @@ internal static class BpfAttacher
                 or BpfProgramType.cgroup_sysctl or BpfProgramType.cgroup_device or BpfProgramType.sock_ops:
                 if (o?.CgroupPath is not { } cg) throw Needs(p, "a cgroup (CgroupPath)");
                 var hook = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a cgroup hook (AttachType, e.g. cgroup_inet_ingress)");
-                return CgroupLink.Attach(p, cg, hook);
+                return o.Legacy ? CgroupProgAttachment.Attach(p, cg, hook) : CgroupLink.Attach(p, cg, hook);
             case BpfProgramType.socket_filter:
                 return o?.Socket is { } socket ? SocketFilterLink.Attach(p, socket) : throw Needs(p, "a socket (Socket)");
             case BpfProgramType.kprobe when IsUprobe(p):
@@ -61,6 +61,13 @@ internal static class BpfAttacher
                 if (string.IsNullOrEmpty(function)) throw Needs(p, "a kernel function (Symbol)");
                 bool kret = o?.Retprobe ?? p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal);
                 return KprobeLink.Attach(p, function, o?.Offset ?? 0, kret);
+            case BpfProgramType.sk_lookup:
+                return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, "a network namespace (NetworkNamespace)");
+            case BpfProgramType.netfilter:
+                if (o?.NetfilterHook is not { } nfHook) throw Needs(p, "a netfilter hook (NetfilterHook, with NetfilterFamily and NetfilterPriority)");
+                return NetfilterLink.Attach(p, o.NetfilterFamily, nfHook, o.NetfilterPriority, o.NetfilterDefrag, o.NetworkNamespace);
+            case BpfProgramType.perf_event:
+                return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false);
             default:
                 throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
         }
