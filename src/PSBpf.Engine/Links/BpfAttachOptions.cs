@@ -52,4 +52,13 @@ public sealed record BpfAttachOptions
     /// perf_event programs. Without it, these fall back by themselves when the kernel has no such link.
     /// </summary>
     public bool Legacy { get; init; }
+    /// <summary>
+    /// sched_cls programs: tcx links, classic tc (clsact qdisc + cls_bpf direct-action filter), or Auto (tcx, classic
+    /// where the kernel has no tcx). The direction is <see cref="AttachType"/> tcx_ingress or tcx_egress in both modes.
+    /// </summary>
+    public BpfTcMode TcMode { get; init; }
+    /// <summary>Classic tc filter handle; 0: the kernel picks one.</summary>
+    public uint TcHandle { get; init; }
+    /// <summary>Classic tc filter priority ("pref"); 0: the kernel picks one.</summary>
+    public ushort TcPriority { get; init; }
 }

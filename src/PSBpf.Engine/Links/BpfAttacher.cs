@@ -38,7 +38,7 @@ internal static class BpfAttacher
             case BpfProgramType.sched_cls:
                 if (o?.Interface is not { } tcIf) throw Needs(p, "an interface (Interface)");
                 var dir = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a direction (AttachType tcx_ingress or tcx_egress)");
-                return TcxLink.Attach(p, tcIf, dir);
+                return AttachTc(p, tcIf, dir, o);
             case BpfProgramType.cgroup_skb or BpfProgramType.cgroup_sock or BpfProgramType.cgroup_sock_addr or BpfProgramType.cgroup_sockopt
                 or BpfProgramType.cgroup_sysctl or BpfProgramType.cgroup_device or BpfProgramType.sock_ops:
                 if (o?.CgroupPath is not { } cg) throw Needs(p, "a cgroup (CgroupPath)");
@@ -70,6 +70,21 @@ internal static class BpfAttacher
                 return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false);
             default:
                 throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
+        }
+    }
+
+    /// <summary>tcx, or classic tc (clsact + cls_bpf) when asked for or when the kernel has no tcx (EINVAL: before 6.6).</summary>
+    private static BpfLink AttachTc(BpfProgram p, string iface, BpfAttachType direction, BpfAttachOptions o)
+    {
+        if (o.TcMode == BpfTcMode.Classic) return TcClassicLink.Attach(p, iface, direction, o.TcHandle, o.TcPriority);
+        try
+        {
+            return TcxLink.Attach(p, iface, direction);
+        }
+        catch (BpfSyscallException tcx) when (o.TcMode == BpfTcMode.Auto && tcx.Errno == Native.Errno.EINVAL)
+        {
+            try { return TcClassicLink.Attach(p, iface, direction, o.TcHandle, o.TcPriority); }
+            catch (BpfSyscallException) { throw tcx; }
         }
     }
 
