@@ -85,9 +85,7 @@ Describe 'Add-BpfAttachment' {
             BeforeAll {
                 # a u64 counter of an array map, as the fixtures keep them
                 function Get-Counter($map, [uint32]$key) {
-                    $v = $map.Lookup([BitConverter]::GetBytes($key))
-                    if ($null -eq $v) { return [uint64]0 }
-                    [BitConverter]::ToUInt64($v, 0)
+                    [uint64](Get-BpfMapEntry -Map $map -Key $key).Value
                 }
             }
 
@@ -149,11 +147,9 @@ Describe 'Add-BpfAttachment' {
                     $link.LinkIds.Count | Should -Be $link.Cpus.Count
                     $until = (Get-Date).AddSeconds(1)
                     while ((Get-Date) -lt $until) { $null = 1..1000 | Measure-Object -Sum }
-                    # per-CPU slots of 8 bytes: the sum over CPUs of the samples taken
-                    $v = $o.Maps.samples.Lookup([BitConverter]::GetBytes([uint32]0))
-                    $sum = [uint64]0
-                    for ($i = 0; $i -lt $v.Length; $i += 8) { $sum += [BitConverter]::ToUInt64($v, $i) }
-                    $sum | Should -BeGreaterThan 0
+                    # a per-CPU counter: the sum over CPUs of the samples taken
+                    (Get-BpfMapEntry -Map $o.Maps.samples -Key 0).Values | Measure-Object -Sum |
+                        Select-Object -ExpandProperty Sum | Should -BeGreaterThan 0
                     $link | Remove-BpfAttachment -Confirm:$false
                     $link.IsAttached | Should -BeFalse
                 }
