@@ -67,4 +67,50 @@ public sealed class SkLookupLinkTests
         Assert.Contains("/run/netns/psbpf-attach-no-such-netns", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, KernelObjects.BpfHandles());
     }
+
+    /// <summary>
+    /// The sk_lookup fixture (libbpf's test_progs style): connections to an unused port in the namespace are steered to
+    /// a listening socket of the test's own, held in a SOCKMAP; once detached the port refuses again.
+    /// </summary>
+    [Fact]
+    public void Sk_lookup_steers_connections_to_a_socket_in_a_sockmap_until_detached()
+    {
+        const ushort SteeredPort = 7777;
+        string connect = $"exec 3<>/dev/tcp/127.0.0.1/{SteeredPort} && echo psbpf >&3";
+        int before = KernelObjects.BpfHandles();
+        using (var netns = new TestNetns())
+        using (var obj = BpfObject.Open(Fixtures.Object("sk_lookup")))
+        {
+            obj.Globals["steer_port"].Value = SteeredPort;
+            obj.Load();
+            // the listener must live in the namespace: sockets belong to the namespace of the thread that makes them
+            using var listener = NetworkNamespace.RunInside(netns.Name, () =>
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 8888));
+                s.Listen(8);
+                return s;
+            });
+            obj.Maps["redir_sock"].Update(Counters.U32(0), BitConverter.GetBytes((ulong)listener.Handle));
+
+            // nothing listens on the steered port before the attach
+            Assert.NotEqual(0, Sh.Capture("ip", "netns", "exec", netns.Name, "bash", "-c", connect).ExitCode);
+
+            using (var link = Assert.IsType<SkLookupLink>(obj.Programs["steer"].Attach(new BpfAttachOptions { NetworkNamespace = netns.Path })))
+            {
+                netns.Bash(connect);
+                Assert.True(listener.Poll(5_000_000, System.Net.Sockets.SelectMode.SelectRead), "the steered connection did not reach the listener");
+                using var accepted = listener.Accept();
+                Assert.Equal(SteeredPort, ((System.Net.IPEndPoint)accepted.LocalEndPoint!).Port); // the client asked for 7777
+                var buffer = new byte[16];
+                int n = accepted.Receive(buffer);
+                Assert.Equal("psbpf\n", System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            Assert.NotEqual(0, Sh.Capture("ip", "netns", "exec", netns.Name, "bash", "-c", connect).ExitCode);
+            Assert.False(listener.Poll(200_000, System.Net.Sockets.SelectMode.SelectRead));
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
 }
