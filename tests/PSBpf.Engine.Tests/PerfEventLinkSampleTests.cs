@@ -90,6 +90,13 @@ public sealed class PerfEventLinkSampleTests
         var e = Assert.Throws<BpfSyscallException>(() => program.Attach(new BpfAttachOptions { PerfEvent = new BpfPerfEventSpec { Config = 1000 } }));
         Assert.Contains("count_sample", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, KernelObjects.BpfHandles());
+
+        // a CPU that does not exist, after one that does: the first CPU's event and link are released again
+        var bad = Assert.Throws<BpfSyscallException>(() => program.Attach(new BpfAttachOptions { Cpus = [OnlineCpus[0], 4095] }));
+        Assert.Contains("CPU 4095", bad.Message, StringComparison.Ordinal);
+        Assert.Empty(program.GetLinks());
+        Assert.Throws<ArgumentOutOfRangeException>(() => program.Attach(new BpfAttachOptions { Cpus = [-1] }));
+        Assert.Equal(before, KernelObjects.BpfHandles());
         Assert.Equal(perfBefore, EventFds.PerfEvents());
     }
 

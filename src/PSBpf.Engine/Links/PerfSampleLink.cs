@@ -39,7 +39,9 @@ public sealed class PerfSampleLink : BpfLink
     {
         spec ??= new BpfPerfEventSpec();
         var prog = program.LoadedFd();
-        int[] on = (cpus is { Count: > 0 } ? cpus : KernelInfo.OnlineCpus()).Order().ToArray();
+        int[] on = (cpus is { Count: > 0 } ? cpus : KernelInfo.OnlineCpus()).Distinct().Order().ToArray();
+        if (on.Length == 0) throw new ArgumentException($"program '{program.Name}': no CPUs to sample", nameof(cpus));
+        if (on[0] < 0) throw new ArgumentOutOfRangeException(nameof(cpus), on[0], $"program '{program.Name}': CPU numbers start at 0");
         var events = new List<BpfFd>();
         var links = new List<BpfFd>();
         try
@@ -76,7 +78,6 @@ public sealed class PerfSampleLink : BpfLink
                 if (LibC.Ioctl(ev.Value, PerfIoctl.Enable, 0) < 0) throw new BpfSyscallException($"PERF_EVENT_IOC_ENABLE for {what}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
             }
 
-            if (on.Length == 0) throw new ArgumentException($"program '{program.Name}': no CPUs to sample", nameof(cpus));
             return new PerfSampleLink(program, [.. events], [.. links], spec, on);
         }
         catch
