@@ -175,6 +175,22 @@ Describe 'Add-BpfAttachment' {
                 }
             }
 
+            It 'places a tcx program before another with -TcxBefore' {
+                $o = Import-BpfObject (Join-Path $fixtures 'tcx_order.bpf.o') | Invoke-BpfLoad
+                $veth = "pbpst$(Get-Random -Maximum 100000)"
+                ip link add $veth type veth peer name "$($veth)p"
+                try {
+                    $null = $o.Programs.order_pass | Add-BpfAttachment -Interface $veth
+                    $link = $o.Programs.order_next | Add-BpfAttachment -Interface $veth -TcxBefore $o.Programs.order_pass.Id
+                    $link.Kind | Should -Be 'tcx'
+                    (Get-BpfLink -Id $link.Id).AttachType | Should -Be 'tcx_ingress'
+                }
+                finally {
+                    $o.Dispose()
+                    ip link del $veth 2>$null
+                }
+            }
+
             It 'attaches a cgroup program with BPF_PROG_ATTACH when asked for -Legacy' {
                 $o = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
                 $cg = "/sys/fs/cgroup/psbpf-pester-$PID-$(Get-Random -Maximum 100000)"

@@ -61,4 +61,8 @@ public sealed record BpfAttachOptions
     public uint TcHandle { get; init; }
     /// <summary>Classic tc filter priority ("pref"); 0: the kernel picks one.</summary>
     public ushort TcPriority { get; init; }
+    /// <summary>tcx: run before the attached program with this id (0: first of all). Excludes <see cref="TcxAfter"/>.</summary>
+    public uint? TcxBefore { get; init; }
+    /// <summary>tcx: run after the attached program with this id (0: last of all). Excludes <see cref="TcxBefore"/>.</summary>
+    public uint? TcxAfter { get; init; }
 }

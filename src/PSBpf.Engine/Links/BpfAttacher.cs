@@ -77,6 +77,8 @@ internal static class BpfAttacher
     private static BpfLink AttachTc(BpfProgram p, string iface, BpfAttachType direction, BpfAttachOptions o)
     {
         if (o.TcMode == BpfTcMode.Classic) return TcClassicLink.Attach(p, iface, direction, o.TcHandle, o.TcPriority);
+        if (o.TcxBefore is not null && o.TcxAfter is not null) throw new ArgumentException($"program '{p.Name}': TcxBefore and TcxAfter exclude each other", nameof(o));
+        if ((o.TcxBefore ?? o.TcxAfter) is { } relative) return TcxLink.Attach(p, iface, direction, o.TcxBefore is not null, relative);
         try
         {
             return TcxLink.Attach(p, iface, direction);

@@ -128,6 +128,14 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [Parameter]
     public ushort TcPriority { get; set; }
 
+    /// <summary>tcx: run before the attached program with this id (0: first).</summary>
+    [Parameter]
+    public uint TcxBefore { get; set; }
+
+    /// <summary>tcx: run after the attached program with this id (0: last).</summary>
+    [Parameter]
+    public uint TcxAfter { get; set; }
+
     /// <summary>Attach without BPF links (BPF_PROG_ATTACH for cgroups, PERF_EVENT_IOC_SET_BPF for perf events).</summary>
     [Parameter]
     public SwitchParameter Legacy { get; set; }
@@ -208,6 +216,8 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         TcHandle = TcHandle,
         TcPriority = TcPriority,
         Legacy = Legacy.IsPresent,
+        TcxBefore = MyInvocation.BoundParameters.ContainsKey(nameof(TcxBefore)) ? TcxBefore : null,
+        TcxAfter = MyInvocation.BoundParameters.ContainsKey(nameof(TcxAfter)) ? TcxAfter : null,
     };
 
     private string DescribeTarget()
