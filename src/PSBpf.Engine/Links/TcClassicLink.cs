@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using PSBpf.Engine.Native;
 
@@ -83,9 +82,7 @@ public sealed class TcClassicLink : BpfLink
             // NLM_F_ECHO: the kernel sends the new filter back, with the handle and priority it chose
             netlink.Request(filter, $"RTM_NEWTFILTER (cls_bpf, direct-action) for program '{program.Name}' on {iface} {side}", (type, payload) =>
             {
-                if (type != Rtnetlink.NewTfilter || payload.Length < Rtnetlink.TcmsgLen) return;
-                gotHandle = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
-                gotInfo = BinaryPrimitives.ReadUInt32LittleEndian(payload[16..]);
+                if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo) = (h, i);
             });
             return new TcClassicLink(program, netlink, iface, ifindex, direction, gotHandle, (ushort)(gotInfo >> 16), created, (TcQdiscOwners.CurrentNetns(), ifindex));
         }

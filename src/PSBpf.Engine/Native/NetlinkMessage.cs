@@ -26,6 +26,16 @@ internal sealed class NetlinkMessage
         _bytes.AddRange(h.ToArray());
     }
 
+    /// <summary>tcm_handle and tcm_info of a reply's struct tcmsg (the bytes after its nlmsghdr); false when too short.</summary>
+    public static bool ReadTcmsg(ReadOnlySpan<byte> payload, out uint handle, out uint info)
+    {
+        handle = info = 0;
+        if (payload.Length < Rtnetlink.TcmsgLen) return false;
+        handle = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
+        info = BinaryPrimitives.ReadUInt32LittleEndian(payload[16..]);
+        return true;
+    }
+
     public NetlinkMessage U32(ushort type, uint value)
     {
         Span<byte> v = stackalloc byte[4];
