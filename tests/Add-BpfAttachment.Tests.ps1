@@ -205,7 +205,7 @@ Describe 'Add-BpfAttachment' {
                 }
                 finally {
                     $o.Dispose()
-                    Remove-Item -LiteralPath $cg
+                    rmdir $cg  # cgroupfs: the directory goes as a whole, its control files cannot be removed one by one
                 }
             }
         }
