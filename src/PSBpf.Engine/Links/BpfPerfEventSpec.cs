@@ -2,7 +2,8 @@ namespace PSBpf.Engine;
 
 /// <summary>
 /// The perf event a perf_event program samples (perf_event_attr type, config and sampling). The default is what
-/// profilers use: the software cpu-clock event at 99 samples a second.
+/// profilers use: the software cpu-clock event at 99 samples a second. The properties are settable so that PowerShell
+/// builds one from a hashtable (<c>-PerfEvent @{ Config = 0; SamplePeriod = 1000000 }</c>).
 /// </summary>
 public sealed record BpfPerfEventSpec
 {
@@ -12,13 +13,13 @@ public sealed record BpfPerfEventSpec
     public const uint HardwareType = 0;
 
     /// <summary>perf_event_attr.type (0 hardware, 1 software, ...); default software.</summary>
-    public uint Type { get; init; } = SoftwareType;
+    public uint Type { get; set; } = SoftwareType;
     /// <summary>perf_event_attr.config (for software events: 0 cpu-clock, 1 task-clock, 3 context-switches, ...); default cpu-clock.</summary>
-    public ulong Config { get; init; }
+    public ulong Config { get; set; }
     /// <summary>Sample every this many events (for clocks: nanoseconds). Used when set; otherwise <see cref="SampleFrequency"/>.</summary>
-    public ulong? SamplePeriod { get; init; }
+    public ulong? SamplePeriod { get; set; }
     /// <summary>Samples per second when <see cref="SamplePeriod"/> is not set; default 99.</summary>
-    public ulong SampleFrequency { get; init; } = 99;
+    public ulong SampleFrequency { get; set; } = 99;
 
     /// <inheritdoc />
     public override string ToString() =>
