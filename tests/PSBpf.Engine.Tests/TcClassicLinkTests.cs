@@ -93,6 +93,7 @@ public sealed class TcClassicLinkTests
                 // the same handle and priority again: the kernel refuses (EEXIST), the first filter stays
                 var e = Assert.Throws<BpfSyscallException>(() => obj.Programs["tc_count_out"].Attach(options));
                 Assert.Equal("EEXIST", e.ErrorName);
+                Assert.Contains("(Filter already exists)", e.Message, StringComparison.Ordinal); // the kernel's extended ack
                 Assert.Contains("RTM_NEWTFILTER", e.Message, StringComparison.Ordinal);
                 Assert.Contains(veth.Host, e.Message, StringComparison.Ordinal);
                 Assert.Single(BpfFilters(veth.Host, "ingress"));
