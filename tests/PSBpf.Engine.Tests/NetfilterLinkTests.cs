@@ -68,7 +68,7 @@ public sealed class NetfilterLinkTests
     }
 
     [Fact]
-    public void Netfilter_input_hook_in_the_callers_namespace_of_a_thread_and_bad_priorities_are_refused()
+    public void Netfilter_ipv6_input_hook_with_defrag_the_callers_namespace_and_bad_hooks_or_priorities()
     {
         using var netns = new TestNetns();
         using var obj = BpfObject.Open(Fixtures.Object("netfilter"));
@@ -91,5 +91,13 @@ public sealed class NetfilterLinkTests
         Assert.Equal(1u, info.NetfilterFlags);
         netns.Bash("echo psbpf > /dev/udp/::1/9");
         Assert.True(Counters.Sum(obj.Maps["nf_packets"], 0) >= 1);
+        link.Dispose();
+
+        // without NetworkNamespace the hook is in the caller's namespace: a caller thread inside the test namespace
+        ulong counted = Counters.Sum(obj.Maps["nf_packets"], 1);
+        using var callers = NetworkNamespace.RunInside(netns.Name, () => program.Attach(new BpfAttachOptions { NetfilterHook = BpfNetfilterHook.output }));
+        Assert.Null(Assert.IsType<NetfilterLink>(callers).NetworkNamespace);
+        netns.Bash("echo psbpf > /dev/udp/127.0.0.1/9");
+        Assert.True(Counters.Sum(obj.Maps["nf_packets"], 1) > counted);
     }
 }
