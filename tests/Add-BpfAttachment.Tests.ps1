@@ -80,5 +80,134 @@ Describe 'Add-BpfAttachment' {
             }
             finally { $o.Dispose() }
         }
+
+        Context 'network namespaces, netfilter, perf events, classic tc, legacy cgroup' {
+            BeforeAll {
+                # a u64 counter of an array map, as the fixtures keep them
+                function Get-Counter($map, [uint32]$key) {
+                    [uint64](Get-BpfMapEntry -Map $map -Key $key).Value
+                }
+            }
+
+            BeforeEach {
+                $netns = "psbpf-pester-$PID-$(Get-Random -Maximum 100000)"
+                if ($isRoot) {
+                    ip netns add $netns
+                    ip -n $netns link set lo up
+                }
+            }
+
+            AfterEach {
+                if ($isRoot) { ip netns del $netns 2>$null }
+            }
+
+            It 'attaches sk_lookup to a network namespace by name and it runs for lookups there' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
+                try {
+                    $link = $o.Programs.count_lookup | Add-BpfAttachment -NetworkNamespace $netns
+                    $link.Kind | Should -Be 'netns'
+                    (Get-BpfLink -Id $link.Id).AttachType | Should -Be 'sk_lookup'
+                    ip netns exec $netns bash -c 'echo psbpf > /dev/udp/127.0.0.1/9'
+                    Get-Counter $o.Maps.lookups 1 | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $o.Dispose() }
+            }
+
+            It 'reports a missing network namespace as BpfAttachFailed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
+                try {
+                    { $o.Programs.count_lookup | Add-BpfAttachment -NetworkNamespace 'psbpf-no-such-netns' -ErrorAction Stop } |
+                        Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                }
+                finally { $o.Dispose() }
+            }
+
+            It 'attaches a netfilter program to a hook and Get-BpfLink shows family, hook and priority' {
+                $o = Import-BpfObject (Join-Path $fixtures 'netfilter.bpf.o') | Invoke-BpfLoad
+                try {
+                    $link = $o.Programs.nf_count | Add-BpfAttachment -NetfilterHook output -ProtocolFamily ipv4 -Priority -100 -NetworkNamespace $netns
+                    $link.Kind | Should -Be 'netfilter'
+                    $info = Get-BpfLink -Id $link.Id
+                    $info.NetfilterProtocolFamily | Should -Be 2
+                    $info.NetfilterHook | Should -Be 3
+                    $info.NetfilterPriority | Should -Be -100
+                    ip netns exec $netns bash -c 'echo psbpf > /dev/udp/127.0.0.1/9'
+                    Get-Counter $o.Maps.nf_packets 1 | Should -BeGreaterThan 0
+                }
+                finally { $o.Dispose() }
+            }
+
+            It 'samples every online CPU with a perf_event program from a hashtable event' {
+                $o = Import-BpfObject (Join-Path $fixtures 'perf_event_count.bpf.o') | Invoke-BpfLoad
+                try {
+                    $link = $o.Programs.count_sample | Add-BpfAttachment -PerfEvent @{ Type = 1; Config = 0; SamplePeriod = 1000000 }
+                    $link.Kind | Should -Be 'perf_event'
+                    $link.LinkIds.Count | Should -Be $link.Cpus.Count
+                    $until = (Get-Date).AddSeconds(1)
+                    while ((Get-Date) -lt $until) { $null = 1..1000 | Measure-Object -Sum }
+                    # a per-CPU counter: the sum over CPUs of the samples taken
+                    (Get-BpfMapEntry -Map $o.Maps.samples -Key 0).Values | Measure-Object -Sum |
+                        Select-Object -ExpandProperty Sum | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $o.Dispose() }
+            }
+
+            It 'attaches a classic tc filter that tc lists with our program id' {
+                $o = Import-BpfObject (Join-Path $fixtures 'tc_classic.bpf.o') | Invoke-BpfLoad
+                $veth = "pbpst$(Get-Random -Maximum 100000)"
+                ip link add $veth type veth peer name "$($veth)p"
+                try {
+                    $link = $o.Programs.tc_count_in | Add-BpfAttachment -Interface $veth -AttachType tcx_ingress -TcMode Classic
+                    $link.Kind | Should -Be 'tc'
+                    $link.CreatedQdisc | Should -BeTrue
+                    $filters = tc -j filter show dev $veth ingress | ConvertFrom-Json
+                    ($filters | Where-Object { $_.options.prog.id -eq $o.Programs.tc_count_in.Id }) | Should -Not -BeNullOrEmpty
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    (tc -j qdisc show dev $veth | ConvertFrom-Json | Where-Object kind -eq 'clsact') | Should -BeNullOrEmpty
+                }
+                finally {
+                    $o.Dispose()
+                    ip link del $veth 2>$null
+                }
+            }
+
+            It 'places a tcx program before another with -TcxBefore' {
+                $o = Import-BpfObject (Join-Path $fixtures 'tcx_order.bpf.o') | Invoke-BpfLoad
+                $veth = "pbpst$(Get-Random -Maximum 100000)"
+                ip link add $veth type veth peer name "$($veth)p"
+                try {
+                    $null = $o.Programs.order_pass | Add-BpfAttachment -Interface $veth
+                    $link = $o.Programs.order_next | Add-BpfAttachment -Interface $veth -TcxBefore $o.Programs.order_pass.Id
+                    $link.Kind | Should -Be 'tcx'
+                    (Get-BpfLink -Id $link.Id).AttachType | Should -Be 'tcx_ingress'
+                }
+                finally {
+                    $o.Dispose()
+                    ip link del $veth 2>$null
+                }
+            }
+
+            It 'attaches a cgroup program with BPF_PROG_ATTACH when asked for -Legacy' {
+                $o = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
+                $cg = "/sys/fs/cgroup/psbpf-pester-$PID-$(Get-Random -Maximum 100000)"
+                $null = New-Item -ItemType Directory -Path $cg
+                try {
+                    $link = $o.Programs.cg_egress | Add-BpfAttachment -CgroupPath $cg -Legacy
+                    $link.Kind | Should -Be 'cgroup'
+                    $link.Id | Should -BeNullOrEmpty
+                    (bpftool -j cgroup show $cg | ConvertFrom-Json).id | Should -Contain $o.Programs.cg_egress.Id
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    bpftool -j cgroup show $cg | Should -BeNullOrEmpty
+                }
+                finally {
+                    $o.Dispose()
+                    rmdir $cg  # cgroupfs: the directory goes as a whole, its control files cannot be removed one by one
+                }
+            }
+        }
     }
 }

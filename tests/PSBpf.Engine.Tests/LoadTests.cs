@@ -9,10 +9,11 @@ namespace PSBpf.Engine.Tests;
 [Collection(KernelCollection.Name)]
 public class LoadTests
 {
-    /// <summary>Every fixture libbpf loads on this kernel (tcx: libbpf 1.1 predates it; tracing/ksyms_percpu: see fixtures; bad_verifier: on purpose).</summary>
+    /// <summary>Every fixture libbpf loads on this kernel (tcx, netfilter: libbpf 1.1 predates them; tracing/ksyms_percpu: see fixtures; bad_verifier: on purpose).</summary>
     public static IEnumerable<object[]> Loadable =>
         new[] { "minimal", "bootstrap", "calls", "sections", "autoload", "kconfig", "perf_event", "pinned", "xdp", "tc", "cgroup_skb", "cgroup_sock",
-            "socket_filter", "raw_tp", "mapinmap", "sk_lookup", "tp_btf", "iter_task", "uprobe", "ksyms", "maps", "maps_more", "struct_ops" }
+            "socket_filter", "raw_tp", "mapinmap", "sk_lookup", "tp_btf", "iter_task", "uprobe", "ksyms", "maps", "maps_more",
+            "sk_lookup_count", "perf_event_count", "tc_classic", "cgroup_hooks", "struct_ops" }
             .Select(n => new object[] { n });
 
     [Theory]

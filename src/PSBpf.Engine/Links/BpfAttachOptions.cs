@@ -30,4 +30,39 @@ public sealed record BpfAttachOptions
     public BpfAttachType? AttachType { get; init; }
     /// <summary>Tracepoint to attach to instead of the SEC() name's: "category/name" for tracepoints, "name" for raw ones.</summary>
     public string? Tracepoint { get; init; }
+    /// <summary>
+    /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup
+    /// (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
+    /// </summary>
+    public string? NetworkNamespace { get; init; }
+    /// <summary>Netfilter protocol family (netfilter programs); default ipv4.</summary>
+    public BpfNetfilterFamily NetfilterFamily { get; init; } = BpfNetfilterFamily.ipv4;
+    /// <summary>Netfilter hook (netfilter programs; required).</summary>
+    public BpfNetfilterHook? NetfilterHook { get; init; }
+    /// <summary>Netfilter priority (netfilter programs): lower runs first; default 0.</summary>
+    public int NetfilterPriority { get; init; }
+    /// <summary>Let the netfilter hook see defragmented packets (BPF_F_NETFILTER_IP_DEFRAG, kernel 6.6+).</summary>
+    public bool NetfilterDefrag { get; init; }
+    /// <summary>The event perf_event programs sample (null: software cpu-clock at 99 Hz).</summary>
+    public BpfPerfEventSpec? PerfEvent { get; init; }
+    /// <summary>CPUs perf_event programs sample, one event each (null or empty: every online CPU).</summary>
+    public IReadOnlyCollection<int>? Cpus { get; init; }
+    /// <summary>
+    /// Attach without a BPF link, as kernels before links did: BPF_PROG_ATTACH for cgroups, PERF_EVENT_IOC_SET_BPF for
+    /// perf_event programs. Without it, these fall back by themselves when the kernel has no such link.
+    /// </summary>
+    public bool Legacy { get; init; }
+    /// <summary>
+    /// sched_cls programs: tcx links, classic tc (clsact qdisc + cls_bpf direct-action filter), or Auto (tcx, classic
+    /// where the kernel has no tcx). The direction is <see cref="AttachType"/> tcx_ingress or tcx_egress in both modes.
+    /// </summary>
+    public BpfTcMode TcMode { get; init; }
+    /// <summary>Classic tc filter handle; 0: the kernel picks one.</summary>
+    public uint TcHandle { get; init; }
+    /// <summary>Classic tc filter priority ("pref"); 0: the kernel picks one.</summary>
+    public ushort TcPriority { get; init; }
+    /// <summary>tcx: run before the attached program with this id (0: first of all). Excludes <see cref="TcxAfter"/>.</summary>
+    public uint? TcxBefore { get; init; }
+    /// <summary>tcx: run after the attached program with this id (0: last of all). Excludes <see cref="TcxBefore"/>.</summary>
+    public uint? TcxAfter { get; init; }
 }

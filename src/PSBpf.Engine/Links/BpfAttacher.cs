@@ -38,12 +38,12 @@ internal static class BpfAttacher
             case BpfProgramType.sched_cls:
                 if (o?.Interface is not { } tcIf) throw Needs(p, "an interface (Interface)");
                 var dir = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a direction (AttachType tcx_ingress or tcx_egress)");
-                return TcxLink.Attach(p, tcIf, dir);
+                return AttachTc(p, tcIf, dir, o);
             case BpfProgramType.cgroup_skb or BpfProgramType.cgroup_sock or BpfProgramType.cgroup_sock_addr or BpfProgramType.cgroup_sockopt
                 or BpfProgramType.cgroup_sysctl or BpfProgramType.cgroup_device or BpfProgramType.sock_ops:
                 if (o?.CgroupPath is not { } cg) throw Needs(p, "a cgroup (CgroupPath)");
                 var hook = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a cgroup hook (AttachType, e.g. cgroup_inet_ingress)");
-                return CgroupLink.Attach(p, cg, hook);
+                return o.Legacy ? CgroupProgAttachment.Attach(p, cg, hook) : CgroupLink.Attach(p, cg, hook);
             case BpfProgramType.socket_filter:
                 return o?.Socket is { } socket ? SocketFilterLink.Attach(p, socket) : throw Needs(p, "a socket (Socket)");
             case BpfProgramType.kprobe when IsUprobe(p):
@@ -61,8 +61,32 @@ internal static class BpfAttacher
                 if (string.IsNullOrEmpty(function)) throw Needs(p, "a kernel function (Symbol)");
                 bool kret = o?.Retprobe ?? p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal);
                 return KprobeLink.Attach(p, function, o?.Offset ?? 0, kret);
+            case BpfProgramType.sk_lookup:
+                return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, "a network namespace (NetworkNamespace)");
+            case BpfProgramType.netfilter:
+                if (o?.NetfilterHook is not { } nfHook) throw Needs(p, "a netfilter hook (NetfilterHook, with NetfilterFamily and NetfilterPriority)");
+                return NetfilterLink.Attach(p, o.NetfilterFamily, nfHook, o.NetfilterPriority, o.NetfilterDefrag, o.NetworkNamespace);
+            case BpfProgramType.perf_event:
+                return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false);
             default:
                 throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
+        }
+    }
+
+    /// <summary>tcx, or classic tc (clsact + cls_bpf) when asked for or when the kernel has no tcx (EINVAL: before 6.6).</summary>
+    private static BpfLink AttachTc(BpfProgram p, string iface, BpfAttachType direction, BpfAttachOptions o)
+    {
+        if (o.TcMode == BpfTcMode.Classic) return TcClassicLink.Attach(p, iface, direction, o.TcHandle, o.TcPriority);
+        if (o.TcxBefore is not null && o.TcxAfter is not null) throw new ArgumentException($"program '{p.Name}': TcxBefore and TcxAfter exclude each other", nameof(o));
+        if ((o.TcxBefore ?? o.TcxAfter) is { } relative) return TcxLink.Attach(p, iface, direction, o.TcxBefore is not null, relative);
+        try
+        {
+            return TcxLink.Attach(p, iface, direction);
+        }
+        catch (BpfSyscallException tcx) when (o.TcMode == BpfTcMode.Auto && tcx.Errno == Native.Errno.EINVAL)
+        {
+            try { return TcClassicLink.Attach(p, iface, direction, o.TcHandle, o.TcPriority); }
+            catch (BpfSyscallException) { throw tcx; }
         }
     }
 

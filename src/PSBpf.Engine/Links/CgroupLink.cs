@@ -19,12 +19,27 @@ public sealed class CgroupLink : BpfLink
     /// <summary>The cgroup hook.</summary>
     public BpfAttachType AttachType { get; }
 
-    internal static CgroupLink Attach(BpfProgram program, string path, BpfAttachType attachType)
+    internal static BpfLink Attach(BpfProgram program, string path, BpfAttachType attachType)
     {
         var fd = program.LoadedFd();
+        BpfFd link;
         // the cgroup fd is needed only for the call: the link keeps its own reference to the cgroup
-        using var cgroup = LibC.OpenDirectory(path, "cgroup");
-        var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)cgroup.Value, attach_type = (uint)attachType };
-        return new CgroupLink(program, Bpf.LinkCreate(ref attr, $"program '{program.Name}' ({attachType}) on cgroup {path}"), path, attachType);
+        using (var cgroup = LibC.OpenDirectory(path, "cgroup"))
+        {
+            var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)cgroup.Value, attach_type = (uint)attachType };
+            int r = Bpf.TryLinkCreate(ref attr);
+            string what = $"program '{program.Name}' ({attachType}) on cgroup {path}";
+            var error = r >= 0 ? null : new BpfSyscallException($"BPF_LINK_CREATE for {what}", -r, Bpf.Explain(BpfCommand.LinkCreate, -r));
+            if (r == -Errno.EINVAL)
+            {
+                // kernels before 5.7 have no cgroup links (EINVAL): attach the way they do, and report the link error if that fails too
+                try { return CgroupProgAttachment.Attach(program, path, attachType); }
+                catch (BpfSyscallException) { throw error!; }
+            }
+
+            link = error is null ? new BpfFd(r) : throw error;
+        }
+
+        return new CgroupLink(program, link, path, attachType);
     }
 }

@@ -35,4 +35,22 @@ public sealed class TcxLink : BpfLink
         var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = ifindex, attach_type = (uint)direction };
         return new TcxLink(program, Bpf.LinkCreate(ref attr, $"program '{program.Name}' ({direction}) on {iface}"), iface, ifindex, direction);
     }
+
+    /// <summary>
+    /// Attaches at a chosen place in the interface's tcx chain: before (or after) the attached program with id
+    /// <paramref name="relativeProgramId"/>, or with id 0 at the very front (or end).
+    /// </summary>
+    internal static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction, bool before, uint relativeProgramId)
+    {
+        if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
+        {
+            throw new ArgumentException($"program '{program.Name}': tcx links are tcx_ingress or tcx_egress, not {direction}", nameof(direction));
+        }
+
+        var fd = program.LoadedFd();
+        uint ifindex = NetworkInterface.Index(iface);
+        var attr = TcxLinkAttr.Create(fd, ifindex, direction, before, relativeProgramId);
+        string place = relativeProgramId == 0 ? (before ? "first" : "last") : $"{(before ? "before" : "after")} program {relativeProgramId}";
+        return new TcxLink(program, Bpf.LinkCreate(ref attr, $"program '{program.Name}' ({direction}, {place}) on {iface}"), iface, ifindex, direction);
+    }
 }

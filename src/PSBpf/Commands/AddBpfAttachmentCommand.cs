@@ -7,7 +7,8 @@ namespace PSBpf.Commands;
 
 /// <summary>
 /// Add-BpfAttachment: attaches loaded programs. Without a target each program goes where its SEC() name says
-/// (auto-attach); the target parameters name an interface, cgroup, binary and function, socket or tracepoint.
+/// (auto-attach); the target parameters name an interface, cgroup, binary and function, socket, tracepoint, network
+/// namespace, netfilter hook or perf event.
 /// Writes one BpfLink per attachment; the links are remembered per program, so Remove-BpfAttachment -Object finds them.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "BpfAttachment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
@@ -84,8 +85,64 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Tracepoint { get; set; }
 
+    /// <summary>Network namespace (path or `ip netns` name): sk_lookup programs attach to it; netfilter hooks are in it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NetworkNamespace { get; set; }
+
+    /// <summary>Netfilter hook for netfilter programs.</summary>
+    [Parameter]
+    public BpfNetfilterHook NetfilterHook { get; set; }
+
+    /// <summary>Netfilter protocol family (ipv4 or ipv6).</summary>
+    [Parameter]
+    public BpfNetfilterFamily ProtocolFamily { get; set; } = BpfNetfilterFamily.ipv4;
+
+    /// <summary>Netfilter hook priority; lower runs first.</summary>
+    [Parameter]
+    public int Priority { get; set; }
+
+    /// <summary>Netfilter hooks see defragmented packets.</summary>
+    [Parameter]
+    public SwitchParameter Defrag { get; set; }
+
+    /// <summary>The perf event perf_event programs sample (a BpfPerfEventSpec, or a hashtable of its properties).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public BpfPerfEventSpec? PerfEvent { get; set; }
+
+    /// <summary>CPUs perf_event programs sample; default every online CPU.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public int[]? Cpu { get; set; }
+
+    /// <summary>tcx links, classic tc (clsact + cls_bpf) or Auto.</summary>
+    [Parameter]
+    public BpfTcMode TcMode { get; set; }
+
+    /// <summary>Classic tc filter handle (0: the kernel picks).</summary>
+    [Parameter]
+    public uint TcHandle { get; set; }
+
+    /// <summary>Classic tc filter priority (0: the kernel picks).</summary>
+    [Parameter]
+    public ushort TcPriority { get; set; }
+
+    /// <summary>tcx: run before the attached program with this id (0: first).</summary>
+    [Parameter]
+    public uint TcxBefore { get; set; }
+
+    /// <summary>tcx: run after the attached program with this id (0: last).</summary>
+    [Parameter]
+    public uint TcxAfter { get; set; }
+
+    /// <summary>Attach without BPF links (BPF_PROG_ATTACH for cgroups, PERF_EVENT_IOC_SET_BPF for perf events).</summary>
+    [Parameter]
+    public SwitchParameter Legacy { get; set; }
+
     private bool HasTarget =>
-        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Tracepoint is not null;
+        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Tracepoint is not null
+        || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -114,7 +171,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
 
         if (needTarget.Count > 0)
         {
-            WriteWarning($"Not attached, the section name names no target: {string.Join(", ", needTarget)}. Attach them with -Program and -Interface, -CgroupPath, -BinaryPath/-Symbol or -Socket.");
+            WriteWarning($"Not attached, the section name names no target: {string.Join(", ", needTarget)}. Attach them with -Program and -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket, -NetworkNamespace or -NetfilterHook.");
         }
     }
 
@@ -148,6 +205,19 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         Socket = Socket,
         AttachType = MyInvocation.BoundParameters.ContainsKey(nameof(AttachType)) ? AttachType : null,
         Tracepoint = Tracepoint,
+        NetworkNamespace = NetworkNamespace is null || !NetworkNamespace.Contains('/', StringComparison.Ordinal) ? NetworkNamespace : SessionState.Path.GetUnresolvedProviderPathFromPSPath(NetworkNamespace),
+        NetfilterHook = MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) ? NetfilterHook : null,
+        NetfilterFamily = ProtocolFamily,
+        NetfilterPriority = Priority,
+        NetfilterDefrag = Defrag.IsPresent,
+        PerfEvent = PerfEvent,
+        Cpus = Cpu,
+        TcMode = TcMode,
+        TcHandle = TcHandle,
+        TcPriority = TcPriority,
+        Legacy = Legacy.IsPresent,
+        TcxBefore = MyInvocation.BoundParameters.ContainsKey(nameof(TcxBefore)) ? TcxBefore : null,
+        TcxAfter = MyInvocation.BoundParameters.ContainsKey(nameof(TcxAfter)) ? TcxAfter : null,
     };
 
     private string DescribeTarget()
@@ -158,6 +228,10 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         if (BinaryPath is not null || Symbol is not null) parts.Add($"{BinaryPath}:{Symbol}");
         if (Socket is not null) parts.Add("socket");
         if (Tracepoint is not null) parts.Add($"tracepoint {Tracepoint}");
+        if (NetworkNamespace is not null) parts.Add($"network namespace {NetworkNamespace}");
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook))) parts.Add($"netfilter {ProtocolFamily} {NetfilterHook} prio {Priority}");
+        if (PerfEvent is not null) parts.Add($"perf event {PerfEvent}");
+        if (Cpu is not null) parts.Add($"CPUs {string.Join(',', Cpu)}");
         return string.Join(", ", parts);
     }
 }

@@ -76,7 +76,7 @@ public static class BpfErrorClassifier
                 BpfErrorIds.AttachTargetRequired,
                 BpfErrorCategory.InvalidArgument,
                 t.Message,
-                "Name the target: Add-BpfAttachment -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket or -Tracepoint."),
+                "Name the target: Add-BpfAttachment -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket, -Tracepoint, -NetworkNamespace or -NetfilterHook."),
             OperationCanceledException => new BpfErrorInfo(
                 BpfErrorIds.OperationStopped,
                 BpfErrorCategory.OperationStopped,
@@ -103,8 +103,23 @@ public static class BpfErrorClassifier
             ErrorId = BpfErrorIds.AttachFailed,
             Category = BpfErrorCategory.InvalidOperation,
             Message = Format("Cannot attach program '{0}': {1}", program, exception.Message),
+            RecommendedAction = AttachHint(exception) ?? info.RecommendedAction,
         };
     }
+
+    /// <summary>What to check for the attach kinds whose failures name a target the user can look at.</summary>
+    private static string? AttachHint(Exception exception) => exception switch
+    {
+        BpfSyscallException s when s.Operation.Contains("network namespace", StringComparison.Ordinal) && s.ErrorName == "ENOENT" =>
+            "Name an existing network namespace: a name from 'ip netns list', or a path such as /proc/<pid>/ns/net.",
+        BpfSyscallException s when s.Operation.StartsWith("RTM_", StringComparison.Ordinal) =>
+            "The kernel refused the tc request; 'tc qdisc show dev <interface>' and 'tc filter show dev <interface> ingress' show what is there (EEXIST: that -TcHandle/-TcPriority is taken).",
+        BpfSyscallException s when s.Operation.StartsWith("perf_event_open", StringComparison.Ordinal) =>
+            "Check -PerfEvent (Type, Config) and -Cpu: the event must exist on this machine and the CPUs must be online.",
+        ArgumentOutOfRangeException { ParamName: "priority" } =>
+            "Pick a -Priority strictly between [int]::MinValue and [int]::MaxValue (those two are reserved by the kernel).",
+        _ => null,
+    };
 
     /// <summary>
     /// "BPF object file 'x.o' is invalid (section .BTF, offset 0x18): detail" — the file, section and offset each named when known.

@@ -1,0 +1,10 @@
+namespace PSBpf.Engine;
+
+/// <summary>Protocol family of a netfilter hook (NFPROTO_*; the kernel's BPF netfilter links take IPv4 and IPv6).</summary>
+public enum BpfNetfilterFamily : uint
+{
+    /// <summary>NFPROTO_IPV4.</summary>
+    ipv4 = 2,
+    /// <summary>NFPROTO_IPV6.</summary>
+    ipv6 = 10,
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using PSBpf.Engine.Native;
+
+namespace PSBpf.Engine;
+
+/// <summary>
+/// A sched_cls program as a classic tc filter: cls_bpf in direct-action mode on the clsact qdisc of an interface, set up
+/// over rtnetlink like libbpf's bpf_tc_hook_create + bpf_tc_attach (and `tc filter add ... bpf da`). Not a kernel
+/// link: the attachment holds the netlink socket, so detaching (RTM_DELTFILTER) reaches the same namespace. The clsact
+/// qdisc is created when missing; it is removed again when the last of this process's attachments on a qdisc it created
+/// detaches and no filter is left on it (libbpf's bpf_tc_hook_destroy removes the qdisc whatever is on it, which would
+/// take other users' filters along, so it is left to the caller there).
+/// </summary>
+public sealed class TcClassicLink : BpfLink
+{
+    private readonly NetlinkSocket _netlink;
+    private readonly (ulong Netns, uint IfIndex) _qdiscKey;
+    private readonly bool _sharesQdisc;
+
+    private TcClassicLink(BpfProgram program, NetlinkSocket netlink, string iface, uint ifindex, BpfAttachType direction, uint handle, ushort priority, bool createdQdisc, (ulong, uint) qdiscKey)
+        : base(program, netlink.Fd, $"tc {(direction == BpfAttachType.tcx_ingress ? "ingress" : "egress")} {iface} handle 0x{handle:x} pref {priority}")
+    {
+        _netlink = netlink;
+        Interface = iface;
+        InterfaceIndex = ifindex;
+        AttachType = direction;
+        Handle = handle;
+        Priority = priority;
+        CreatedQdisc = createdQdisc;
+        _qdiscKey = qdiscKey;
+        _sharesQdisc = TcQdiscOwners.Use(qdiscKey, createdQdisc);
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "tc";
+    /// <summary>Interface name.</summary>
+    public string Interface { get; }
+    /// <summary>Interface index in the namespace of the attach.</summary>
+    public uint InterfaceIndex { get; }
+    /// <summary>tcx_ingress or tcx_egress: the clsact side the filter is on.</summary>
+    public BpfAttachType AttachType { get; }
+    /// <summary>The filter's handle (as `tc filter show` prints it).</summary>
+    public uint Handle { get; }
+    /// <summary>The filter's priority ("pref").</summary>
+    public ushort Priority { get; }
+    /// <summary>True when this attachment created the clsact qdisc. The last attachment of this process on a qdisc it created removes it on detach, if no filter is left on it.</summary>
+    public bool CreatedQdisc { get; }
+    private protected override bool IsKernelLink => false;
+
+    /// <summary>Attaches; <paramref name="handle"/> and <paramref name="priority"/> 0 let the kernel choose.</summary>
+    internal static TcClassicLink Attach(BpfProgram program, string iface, BpfAttachType direction, uint handle, ushort priority)
+    {
+        if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
+        {
+            throw new ArgumentException($"program '{program.Name}': tc filters go on ingress or egress (tcx_ingress or tcx_egress), not {direction}", nameof(direction));
+        }
+
+        var prog = program.LoadedFd();
+        uint ifindex = NetworkInterface.Index(iface);
+        string side = direction == BpfAttachType.tcx_ingress ? "ingress" : "egress";
+        uint parent = direction == BpfAttachType.tcx_ingress ? Rtnetlink.TcHIngressParent : Rtnetlink.TcHEgressParent;
+        var netlink = NetlinkSocket.Open();
+        bool created = false;
+        try
+        {
+            var qdisc = new NetlinkMessage(Rtnetlink.NewQdisc, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl, (int)ifindex, Rtnetlink.TcHClsactHandle, Rtnetlink.TcHClsact, 0)
+                .String(Rtnetlink.TcaKind, "clsact");
+            int r = netlink.TryRequest(qdisc, null, out string? message);
+            if (r < 0 && r != -Errno.EEXIST) throw new BpfSyscallException($"RTM_NEWQDISC clsact on {iface}", -r, message);
+            created = r == 0;
+
+            uint id = program.Id ?? 0;
+            var filter = new NetlinkMessage(Rtnetlink.NewTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl | Rtnetlink.FlagEcho,
+                    (int)ifindex, handle, parent, ((uint)priority << 16) | Rtnetlink.EthPAllBigEndian)
+                .String(Rtnetlink.TcaKind, "bpf")
+                .BeginNest(Rtnetlink.TcaOptions)
+                .U32(Rtnetlink.TcaBpfFd, (uint)prog.Value)
+                .String(Rtnetlink.TcaBpfName, $"{program.Name}:[{id.ToString(CultureInfo.InvariantCulture)}]")
+                .U32(Rtnetlink.TcaBpfFlags, Rtnetlink.TcaBpfFlagActDirect)
+                .EndNest();
+            uint gotHandle = handle, gotInfo = (uint)priority << 16;
+            // NLM_F_ECHO: the kernel sends the new filter back, with the handle and priority it chose
+            netlink.Request(filter, $"RTM_NEWTFILTER (cls_bpf, direct-action) for program '{program.Name}' on {iface} {side}", (type, payload) =>
+            {
+                if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo) = (h, i);
+            });
+            return new TcClassicLink(program, netlink, iface, ifindex, direction, gotHandle, (ushort)(gotInfo >> 16), created, (TcQdiscOwners.CurrentNetns(), ifindex));
+        }
+        catch
+        {
+            if (created) DeleteQdiscIfEmpty(netlink, ifindex);
+            netlink.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !Fd.IsClosed)
+        {
+            uint parent = AttachType == BpfAttachType.tcx_ingress ? Rtnetlink.TcHIngressParent : Rtnetlink.TcHEgressParent;
+            var del = new NetlinkMessage(Rtnetlink.DelTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck, (int)InterfaceIndex, Handle, parent, ((uint)Priority << 16) | Rtnetlink.EthPAllBigEndian)
+                .String(Rtnetlink.TcaKind, "bpf");
+            // ENOENT/ENODEV: someone removed the filter, qdisc or interface already; Dispose must not throw
+            _netlink.TryRequest(del, null, out _);
+            if (_sharesQdisc && TcQdiscOwners.Release(_qdiscKey)) DeleteQdiscIfEmpty(_netlink, InterfaceIndex);
+        }
+
+        base.Dispose(disposing); // closes the netlink socket (our Fd)
+    }
+
+    private static void DeleteQdiscIfEmpty(NetlinkSocket netlink, uint ifindex)
+    {
+        foreach (uint parent in new[] { Rtnetlink.TcHIngressParent, Rtnetlink.TcHEgressParent })
+        {
+            bool any = false;
+            var dump = new NetlinkMessage(Rtnetlink.GetTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagDump, (int)ifindex, 0, parent, 0);
+            if (netlink.TryRequest(dump, (type, _) => any |= type == Rtnetlink.NewTfilter, out _) < 0 || any) return;
+        }
+
+        var qdisc = new NetlinkMessage(Rtnetlink.DelQdisc, Rtnetlink.FlagRequest | Rtnetlink.FlagAck, (int)ifindex, Rtnetlink.TcHClsactHandle, Rtnetlink.TcHClsact, 0)
+            .String(Rtnetlink.TcaKind, "clsact");
+        netlink.TryRequest(qdisc, null, out _);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PSBpf.Engine.Tests;
+
+/// <summary>
+/// The other cgroup program types of the section table (cgroup_sock_addr, cgroup_sysctl, cgroup_device, sock_ops), each
+/// attached with its SEC() hook to a cgroup of the test's own, as a link and through BPF_PROG_ATTACH, and driven by a
+/// shell moved into that cgroup: a TCP connect, a sysctl read, a device open.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class CgroupHookLinkTests
+{
+    public static TheoryData<string, BpfAttachType, uint, bool> Hooks => new()
+    {
+        { "hook_connect4", BpfAttachType.cgroup_inet4_connect, 0, false },
+        { "hook_sysctl", BpfAttachType.cgroup_sysctl, 1, false },
+        { "hook_dev", BpfAttachType.cgroup_device, 2, false },
+        { "hook_sockops", BpfAttachType.cgroup_sock_ops, 3, false },
+        { "hook_connect4", BpfAttachType.cgroup_inet4_connect, 0, true },
+        { "hook_dev", BpfAttachType.cgroup_device, 2, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Hooks))]
+    public void Cgroup_hook_runs_for_processes_in_the_cgroup_until_detached(string program, BpfAttachType hook, uint slot, bool legacy)
+    {
+        int before = KernelObjects.BpfHandles();
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        using (var cgroup = new TestCgroup())
+        using (var obj = BpfObject.Open(Fixtures.Object("cgroup_hooks")))
+        {
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            // each hook's own trigger: connect(2) for connect4 and sockops, a /proc/sys read, a character device open
+            string trigger = $"exec 3<>/dev/tcp/127.0.0.1/{port}; exec 3>&-; cat /proc/sys/kernel/ostype > /dev/null; : < /dev/zero";
+            foreach (var p in obj.Programs) p.AutoLoad = p.Name == program;
+            obj.Load();
+            var runs = obj.Maps["hook_runs"];
+            var prog = obj.Programs[program];
+            Assert.False(prog.CanAutoAttach);
+
+            var link = prog.Attach(new BpfAttachOptions { CgroupPath = cgroup.Path, Legacy = legacy });
+            Assert.Equal(legacy ? typeof(CgroupProgAttachment) : typeof(CgroupLink), link.GetType());
+            if (!legacy) Assert.Equal(hook, Counters.KernelLink(link).AttachType);
+            var (exit, stdout, stderr) = Sh.Capture(Bpftool.Path, "-j", "cgroup", "show", cgroup.Path);
+            Assert.True(exit == 0, stderr);
+            using (var json = System.Text.Json.JsonDocument.Parse(stdout))
+            {
+                var entry = Assert.Single(json.RootElement.EnumerateArray());
+                Assert.Equal(prog.Id, entry.GetProperty("id").GetUInt32());
+                Assert.Equal(hook.ToString(), entry.GetProperty("attach_type").GetString());
+            }
+
+            Sh.Bash(trigger);
+            Assert.Equal(0UL, Counters.Sum(runs, slot));
+            cgroup.RunInside(trigger);
+            Assert.True(Counters.Sum(runs, slot) >= 1, $"{program} did not run");
+
+            link.Dispose();
+            Assert.True(string.IsNullOrWhiteSpace(Sh.Capture(Bpftool.Path, "-j", "cgroup", "show", cgroup.Path).Stdout));
+            ulong stopped = Counters.Sum(runs, slot);
+            cgroup.RunInside(trigger);
+            Assert.Equal(stopped, Counters.Sum(runs, slot));
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+}
