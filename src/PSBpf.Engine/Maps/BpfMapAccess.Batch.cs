@@ -35,7 +35,9 @@ public static unsafe partial class BpfMapAccess
 
         if (HasSpinLock(map)) flags |= BpfUpdateFlags.Lock;
         int done = 0;
-        if (mode == BpfBatchMode.Auto && !NoBatch.ContainsKey((map.Type, BpfCommand.MapUpdateBatch)))
+        // the kernel refuses BPF_NOEXIST/BPF_EXIST in a batch's elem_flags (EINVAL before any element; only BPF_F_LOCK goes), so those go per element
+        bool batchable = (flags & (BpfUpdateFlags.NoExist | BpfUpdateFlags.Exist)) == 0;
+        if (mode == BpfBatchMode.Auto && batchable && !NoBatch.ContainsKey((map.Type, BpfCommand.MapUpdateBatch)))
         {
             var k = new byte[Math.Min(WriteChunk, keys.Count) * keySize];
             var v = new byte[Math.Min(WriteChunk, keys.Count) * valueSize];
@@ -60,8 +62,9 @@ public static unsafe partial class BpfMapAccess
                     continue;
                 }
 
-                if (done == 0 && r.Processed == 0 && NoBatchSupport(map.Type, BpfCommand.MapUpdateBatch, -r.Error)) break;
-                int failed = done + Math.Clamp(r.Processed, 0, n - 1);
+                // a count left as given means the kernel refused the call before the first element
+                if (done == 0 && r.Processed >= n && NoBatchSupport(map.Type, BpfCommand.MapUpdateBatch, -r.Error)) break;
+                int failed = done + (r.Processed >= n ? 0 : Math.Max(0, r.Processed));
                 throw new BpfMapBatchException("BPF_MAP_UPDATE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapUpdateElem, -r.Error));
             }
 
@@ -123,8 +126,8 @@ public static unsafe partial class BpfMapAccess
                     continue;
                 }
 
-                if (done == 0 && r.Processed == 0 && NoBatchSupport(map.Type, BpfCommand.MapDeleteBatch, -r.Error)) break;
-                int failed = done + Math.Clamp(r.Processed, 0, n - 1);
+                if (done == 0 && r.Processed >= n && NoBatchSupport(map.Type, BpfCommand.MapDeleteBatch, -r.Error)) break;
+                int failed = done + (r.Processed >= n ? 0 : Math.Max(0, r.Processed));
                 throw new BpfMapBatchException("BPF_MAP_DELETE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapDeleteElem, -r.Error));
             }
 
@@ -152,6 +155,10 @@ public static unsafe partial class BpfMapAccess
 
         return keys.Count;
     }
+
+    /// <summary>True once the kernel said it has no batch update (or delete) for <paramref name="type"/>.</summary>
+    internal static bool KnownWithoutBatch(BpfMapType type, bool delete) =>
+        NoBatch.ContainsKey((type, delete ? BpfCommand.MapDeleteBatch : BpfCommand.MapUpdateBatch));
 
     /// <summary>
     /// True when a failed first batch call means the map type has no batch op: ENOTSUPP/EOPNOTSUPP (cached for the type)

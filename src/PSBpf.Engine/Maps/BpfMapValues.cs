@@ -8,7 +8,7 @@ namespace PSBpf.Engine;
 /// types (structs as ordered dictionaries, char arrays as strings, enums by name). Maps without BTF use integers for
 /// 1, 2, 4 and 8-byte keys and values and byte arrays otherwise. Per-CPU values decode to one value per possible CPU.
 /// </summary>
-public static class BpfMapValues
+public static partial class BpfMapValues
 {
     /// <summary>The decoded value under <paramref name="key"/>, or null when there is none.</summary>
     public static object? LookupValue(this BpfMap map, object key)
