@@ -71,6 +71,9 @@ public static class BpfErrorIds
     /// <summary>Attaching or detaching failed (the kernel refused the link, the target does not exist, the kernel lacks the attach kind). Category InvalidOperation.</summary>
     public const string AttachFailed = "BpfAttachFailed";
 
+    /// <summary>Set-/Remove-BpfMapEntry without -Key on a map that has keys (only queues and stacks push and pop without one). Category InvalidArgument.</summary>
+    public const string MapKeyRequired = "BpfMapKeyRequired";
+
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
 }
