@@ -42,6 +42,11 @@ public sealed class MapLockTests
         Assert.Equal((3u, 101UL, 200UL), ((uint)v["tag"]!, (ulong)v["a"]!, (ulong)v["b"]!));
         MapValueTests.AssertLikeBpftool(map);
         Assert.Equal(2, map.DecodedEntries().Count());
+        using (var byId = BpfKernelMap.Open(map.Id!.Value)) // the kernel's copy of the BTF shows the lock too
+        {
+            Assert.True(BpfMapAccess.HasSpinLock(byId.Map));
+            Assert.Equal(101UL, Pair(byId.Map.LookupValue(7u))["a"]);
+        }
 
         // the raw calls take BPF_F_LOCK too, and the kernel refuses it where there is no lock
         var raw = map.Lookup(BitConverter.GetBytes(7u), useLock: true)!;
