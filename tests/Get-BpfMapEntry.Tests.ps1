@@ -36,4 +36,50 @@ Describe 'Get-BpfMapEntry' {
             ($o.Maps.results | Get-BpfMapEntry | Select-Object Key, Value | ConvertTo-Json -Compress) | Should -Match '"Key":0,"Value":0'
         }
     }
+
+    Context 'on maps in the kernel' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading BPF objects needs root (CAP_BPF)' }
+            $pinRoot = Join-Path '/sys/fs/bpf' ("psbpf-pester-maps-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+            New-Item -ItemType Directory -Path $pinRoot | Out-Null
+            $o = Import-BpfObject (Join-Path $fixtures 'maps.bpf.o') | Invoke-BpfLoad -PinPath $pinRoot
+            Set-BpfMapEntry $o.Maps.pinned_counts -Key 1 -Value 11
+            Set-BpfMapEntry $o.Maps.routes -Key @{ prefixlen = 24; addr = 10 } -Value 7
+        }
+        AfterEach {
+            if ($o) { $o.Unpin(); $o.Dispose() }
+            if ($pinRoot) { Remove-Item -LiteralPath $pinRoot -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+
+        It 'reads a map from Get-BpfMap through the pipeline like the object map' {
+            $id = $o.Maps.routes.Id
+            $kernel = Get-BpfMap -Id $id | Get-BpfMapEntry
+            $object = $o.Maps.routes | Get-BpfMapEntry
+            ($kernel | Select-Object Key, Value | ConvertTo-Json -Depth 5 -Compress) | Should -Be ($object | Select-Object Key, Value | ConvertTo-Json -Depth 5 -Compress)
+            $kernel.Key.prefixlen | Should -Be 24
+        }
+
+        It 'reads by -Id and by -PinnedPath' {
+            (Get-BpfMapEntry -Id $o.Maps.pinned_counts.Id -Key 1).Value | Should -Be 11
+            (Get-BpfMapEntry -PinnedPath (Join-Path $pinRoot 'pinned_counts') -Key 1).Value | Should -Be 11
+        }
+
+        It 'reports an id no map has as BpfKernelObjectNotFound' {
+            { Get-BpfMapEntry -Id ([uint32]::MaxValue) -ErrorAction Stop } | Should -Throw -ErrorId 'BpfKernelObjectNotFound,PSBpf.Commands.GetBpfMapEntryCommand'
+        }
+
+        It 'peeks at a queue and drains it with -Pop' {
+            1..3 | ForEach-Object { Set-BpfMapEntry $o.Maps.fifo -Value $_ }
+            $head = Get-BpfMapEntry $o.Maps.fifo
+            $head.Key | Should -BeNullOrEmpty
+            $head.Value | Should -Be 1
+            (Get-BpfMapEntry $o.Maps.fifo -Pop -WhatIf) | Should -BeNullOrEmpty
+            (Get-BpfMapEntry $o.Maps.fifo -Pop -Confirm:$false).Value | Should -Be @(1, 2, 3)
+            Get-BpfMapEntry $o.Maps.fifo | Should -BeNullOrEmpty
+        }
+
+        It 'refuses -Pop on a hash map as BpfMapWrongType' {
+            { Get-BpfMapEntry $o.Maps.pinned_counts -Pop -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'BpfMapWrongType,PSBpf.Commands.GetBpfMapEntryCommand'
+        }
+    }
 }

@@ -35,4 +35,40 @@ Describe 'Set-BpfMapEntry' {
             (Get-BpfMapEntry $o.Maps.results -Key 1).Value | Should -Be 0
         }
     }
+
+    Context 'on maps in the kernel and queues' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading BPF objects needs root (CAP_BPF)' }
+            $pinRoot = Join-Path '/sys/fs/bpf' ("psbpf-pester-maps-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+            New-Item -ItemType Directory -Path $pinRoot | Out-Null
+            $o = Import-BpfObject (Join-Path $fixtures 'maps.bpf.o') | Invoke-BpfLoad -PinPath $pinRoot
+        }
+        AfterEach {
+            if ($o) { $o.Unpin(); $o.Dispose() }
+            if ($pinRoot) { Remove-Item -LiteralPath $pinRoot -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+
+        It 'writes by -Id and by -PinnedPath into the object map' {
+            Set-BpfMapEntry -Id $o.Maps.pinned_counts.Id -Key 1 -Value 10
+            Set-BpfMapEntry -PinnedPath (Join-Path $pinRoot 'pinned_counts') -Key 2 -Value 20
+            (Get-BpfMapEntry $o.Maps.pinned_counts -Key 1).Value | Should -Be 10
+            (Get-BpfMapEntry $o.Maps.pinned_counts -Key 2).Value | Should -Be 20
+        }
+
+        It 'writes entries of a kernel map back after the reading command closed it' {
+            Set-BpfMapEntry $o.Maps.pinned_counts -Key 3 -Value 1
+            $entries = @(Get-BpfMapEntry -Id $o.Maps.pinned_counts.Id)
+            $entries | ForEach-Object { [pscustomobject]@{ Map = $_.Map; Key = $_.Key; Value = 99 } } | Set-BpfMapEntry
+            (Get-BpfMapEntry $o.Maps.pinned_counts -Key 3).Value | Should -Be 99
+        }
+
+        It 'pushes onto a queue without -Key' {
+            Set-BpfMapEntry $o.Maps.fifo -Value 5
+            (Get-BpfMapEntry $o.Maps.fifo).Value | Should -Be 5
+        }
+
+        It 'asks for -Key on a hash map as BpfMapKeyRequired' {
+            { Set-BpfMapEntry $o.Maps.pinned_counts -Value 1 -ErrorAction Stop } | Should -Throw -ErrorId 'BpfMapKeyRequired,PSBpf.Commands.SetBpfMapEntryCommand'
+        }
+    }
 }

@@ -88,7 +88,7 @@ public sealed class MapValueTests : IDisposable
         }
     }
 
-    private static void AssertLikeBpftool(BpfMap map)
+    internal static void AssertLikeBpftool(BpfMap map)
     {
         using var dump = Bpftool.Json("map", "dump", "id", map.Id!.Value.ToString());
         var expected = JsonNode.Parse(dump.RootElement.GetRawText())!.AsArray();

@@ -68,6 +68,35 @@ public sealed class PipelineBindingTests
         Assert.Equal(("Map", PipelineBindingKind.ByValue), (PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Parameter, PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M)!.Kind));
     }
 
+    [Fact]
+    public void Get_BpfMap_kernel_output_pipes_into_Get_BpfMapEntry_as_MapInfo()
+    {
+        // Get-BpfMap | Get-BpfMapEntry: the kernel listing's BpfMapInfo binds whole, by value
+        var info = M.ModuleType("PSBpf.Engine.BpfMapInfo")!;
+        var best = PipelineBinding.Best(info, M.Cmdlet("Get-BpfMapEntry"), M);
+        Assert.Equal(("MapInfo", "MapInfo", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+        // -Id takes no piped Id: a program's or link's Id piped in would name some other map
+        foreach (var type in new[] { "PSBpf.Engine.BpfProgramInfo", "PSBpf.Engine.BpfLinkInfo" })
+        {
+            foreach (var cmdlet in new[] { "Get-BpfMapEntry", "Set-BpfMapEntry", "Remove-BpfMapEntry" })
+            {
+                Assert.DoesNotContain(PipelineBinding.Find(M.ModuleType(type)!, M.Cmdlet(cmdlet), M), m => m.Parameter == "Id");
+            }
+        }
+
+        // an object map still binds to -Map, and entries (from object or kernel maps) go back through their Map property
+        var map = M.ModuleType("PSBpf.Engine.BpfMap")!;
+        best = PipelineBinding.Best(map, M.Cmdlet("Get-BpfMapEntry"), M);
+        Assert.Equal(("Map", "Map", PipelineBindingKind.ByValue), (best!.Parameter, best.ParameterSet, best.Kind));
+        var item = M.ModuleType("PSBpf.Output.BpfMapItem")!;
+        foreach (var cmdlet in new[] { "Set-BpfMapEntry", "Remove-BpfMapEntry" })
+        {
+            var matches = PipelineBinding.Find(item, M.Cmdlet(cmdlet), M);
+            Assert.Contains(matches, m => m is { Parameter: "Map", ParameterSet: "Map", Kind: PipelineBindingKind.ByPropertyName });
+            Assert.DoesNotContain(matches, m => m.Parameter is "Id" or "PinnedPath"); // no second set competes for an entry
+        }
+    }
+
     [Theory]
     [InlineData("Get-BpfProgram")]
     [InlineData("Get-BpfMap")]

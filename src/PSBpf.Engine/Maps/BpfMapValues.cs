@@ -8,18 +8,23 @@ namespace PSBpf.Engine;
 /// types (structs as ordered dictionaries, char arrays as strings, enums by name). Maps without BTF use integers for
 /// 1, 2, 4 and 8-byte keys and values and byte arrays otherwise. Per-CPU values decode to one value per possible CPU.
 /// </summary>
-public static class BpfMapValues
+public static partial class BpfMapValues
 {
     /// <summary>The decoded value under <paramref name="key"/>, or null when there is none.</summary>
     public static object? LookupValue(this BpfMap map, object key)
     {
-        var raw = map.Lookup(EncodeKey(map, key));
+        var raw = map.Lookup(EncodeKey(map, key), BpfMapAccess.HasSpinLock(map));
         return raw is null ? null : DecodeValue(map, raw);
     }
 
-    /// <summary>Encodes <paramref name="key"/> and <paramref name="value"/> and stores them (per-CPU maps: one value for every CPU, or an array with one per CPU).</summary>
+    /// <summary>
+    /// Encodes <paramref name="key"/> and <paramref name="value"/> and stores them (per-CPU maps: one value for every CPU, or an
+    /// array with one per CPU). Values holding a bpf_spin_lock are read and written under it (BPF_F_LOCK).
+    /// </summary>
     public static void UpdateValue(this BpfMap map, object key, object? value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
     {
+        bool locked = BpfMapAccess.HasSpinLock(map);
+        if (locked) flags |= BpfUpdateFlags.Lock;
         var k = EncodeKey(map, key);
         byte[] v = new byte[BpfMapAccess.ValueBufferSize(map)];
         if (BpfMapAccess.IsPerCpu(map.Type))
@@ -31,7 +36,7 @@ public static class BpfMapValues
         }
         else
         {
-            if (flags != BpfUpdateFlags.NoExist && map.Lookup(k) is { } current) current.CopyTo(v, 0); // members not named keep their value
+            if ((flags & ~BpfUpdateFlags.Lock) != BpfUpdateFlags.NoExist && map.Lookup(k, locked) is { } current) current.CopyTo(v, 0); // members not named keep their value
             Encode(map, map.ValueTypeId, value, v, "value");
         }
 
@@ -41,10 +46,10 @@ public static class BpfMapValues
     /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
     public static bool DeleteKey(this BpfMap map, object key) => map.Delete(EncodeKey(map, key));
 
-    /// <summary>Every entry, decoded.</summary>
+    /// <summary>Every entry, decoded (values with a bpf_spin_lock read under it).</summary>
     public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map)
     {
-        foreach (var e in map.Entries())
+        foreach (var e in map.ConsistentEntries())
         {
             yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
         }

@@ -31,9 +31,13 @@ public abstract class BpfKernelObject<TInfo> : IDisposable
     /// <summary>Closes this reference.</summary>
     public void Dispose()
     {
+        OnDispose();
         Fd.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Lets a subclass drop what it built on <see cref="Fd"/> before the fd closes.</summary>
+    private protected virtual void OnDispose() { }
 
     /// <inheritdoc />
     public override string ToString() => Info.ToString() ?? string.Empty;

@@ -7,17 +7,39 @@ using PSBpf.Output;
 namespace PSBpf.Commands;
 
 /// <summary>
-/// Get-BpfMapEntry: the contents of a loaded map, decoded through BTF, streamed one entry at a time
-/// (or one key with -Key, or raw bytes with -Raw).
+/// Get-BpfMapEntry: the contents of a map, decoded through BTF, streamed one entry at a time (or one key with -Key, or
+/// raw bytes with -Raw). The map comes from an object (BpfMap), from Get-BpfMap's kernel listing (BpfMapInfo), by -Id
+/// or by -PinnedPath. Queues and stacks show their head (peek); -Pop takes every value off.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "BpfMapEntry")]
+[Cmdlet(VerbsCommon.Get, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BpfMapItem))]
 public sealed class GetBpfMapEntryCommand : BpfCmdletBase
 {
+    private const string MapSet = "Map";
+    private const string InfoSet = "MapInfo";
+    private const string IdSet = "Id";
+    private const string PinSet = "PinnedPath";
+
+    private readonly KernelMapCache _kernelMaps = new();
+
     /// <summary>The map, from an object's Maps or from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
+
+    /// <summary>A map from Get-BpfMap's kernel listing.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InfoSet)]
+    [ValidateNotNull]
+    public BpfMapInfo MapInfo { get; set; } = null!;
+
+    /// <summary>Kernel id of the map.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    public uint Id { get; set; }
+
+    /// <summary>Path where the map is pinned on a bpffs.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PinSet)]
+    [ValidateNotNullOrEmpty]
+    public string PinnedPath { get; set; } = null!;
 
     /// <summary>Only this key (encoded through the key's BTF type).</summary>
     [Parameter(Position = 1)]
@@ -27,49 +49,123 @@ public sealed class GetBpfMapEntryCommand : BpfCmdletBase
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
+    /// <summary>Queues and stacks: take every value off (in pop order) instead of showing the head.</summary>
+    [Parameter]
+    public SwitchParameter Pop { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        object target = ParameterSetName switch { InfoSet => MapInfo.Id, IdSet => Id, PinSet => PinnedPath, _ => Map };
+        BpfMap map;
         try
         {
-            if (Key is not null)
+            map = ParameterSetName switch
             {
-                var key = BpfMapValues.EncodeKey(Map, PSValueConverter.ToEngineValue(Key)!);
-                var value = Map.Lookup(key);
-                if (value is null)
-                {
-                    WriteError(BpfErrorRecordFactory.Create(
-                        new KeyNotFoundException($"map '{Map.Name}' has no entry for key {Key}"),
-                        new BpfErrorInfo(BpfErrorIds.MapKeyNotFound, BpfErrorCategory.ObjectNotFound, $"Map '{Map.Name}' has no entry for key {Key}."),
-                        Key));
-                    return;
-                }
-
-                WriteObject(Item(key, value));
-                return;
-            }
-
-            int n = 0;
-            foreach (var entry in Map.Entries())
-            {
-                if (CancellationToken.IsCancellationRequested) return;
-                if (++n % 256 == 0) WriteProgress(new ProgressRecord(1, $"Reading map {Map.Name}", $"{n} entries") { PercentComplete = -1 });
-                WriteObject(Item(entry.Key, entry.Value));
-            }
+                InfoSet => _kernelMaps.ById(MapInfo.Id),
+                IdSet => _kernelMaps.ById(Id),
+                PinSet => _kernelMaps.ByPin(PinnedPath),
+                _ => _kernelMaps.Usable(Map),
+            };
         }
         catch (Exception e) when (!IsStopException(e))
         {
-            WriteBpfError(e, Map);
+            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
+            else WriteBpfError(e, target);
+            return;
+        }
+
+        try
+        {
+            Read(map);
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, map.Name);
+        }
+        finally
+        {
+            _kernelMaps.Dispose(); // one map per input object: a long Get-BpfMap | Get-BpfMapEntry holds one fd at a time
         }
     }
 
-    private BpfMapItem Item(byte[] key, byte[] value)
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
     {
-        if (Raw) return new BpfMapItem(Map, key, value, null);
-        var decodedKey = PSValueConverter.ToPSValue(BpfMapValues.DecodeKey(Map, key));
-        var decoded = BpfMapValues.DecodeValue(Map, value);
-        return BpfMapAccess.IsPerCpu(Map.Type)
-            ? new BpfMapItem(Map, decodedKey, null, ((object?[])decoded!).Select(PSValueConverter.ToPSValue).ToArray())
-            : new BpfMapItem(Map, decodedKey, PSValueConverter.ToPSValue(decoded), null);
+        if (disposing) _kernelMaps.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private void Read(BpfMap map)
+    {
+        bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
+        if (Pop && !queue)
+        {
+            WriteWrongType(map, $"Map '{map.Name}' is a {map.Type}; -Pop is for queue and stack maps (use Remove-BpfMapEntry to delete keys).");
+            return;
+        }
+
+        if (queue)
+        {
+            if (Key is not null)
+            {
+                WriteWrongType(map, $"Map '{map.Name}' is a {map.Type}, which has no keys; leave out -Key to see its head, or use -Pop.");
+                return;
+            }
+
+            if (!Pop)
+            {
+                if (map.Peek() is { } head) WriteObject(Item(map, null, head));
+                return;
+            }
+
+            if (!ShouldProcess($"map '{map.Name}'", "Pop every value")) return;
+            foreach (var value in map.Drain())
+            {
+                if (CancellationToken.IsCancellationRequested) return;
+                WriteObject(Item(map, null, value));
+            }
+
+            return;
+        }
+
+        if (Key is not null)
+        {
+            var key = BpfMapValues.EncodeKey(map, PSValueConverter.ToEngineValue(Key)!);
+            var value = map.Lookup(key, BpfMapAccess.HasSpinLock(map));
+            if (value is null)
+            {
+                WriteError(BpfErrorRecordFactory.Create(
+                    new KeyNotFoundException($"map '{map.Name}' has no entry for key {Key}"),
+                    new BpfErrorInfo(BpfErrorIds.MapKeyNotFound, BpfErrorCategory.ObjectNotFound, $"Map '{map.Name}' has no entry for key {Key}."),
+                    Key));
+                return;
+            }
+
+            WriteObject(Item(map, key, value));
+            return;
+        }
+
+        int n = 0;
+        foreach (var entry in map.ConsistentEntries())
+        {
+            if (CancellationToken.IsCancellationRequested) return;
+            if (++n % 256 == 0) WriteProgress(new ProgressRecord(1, $"Reading map {map.Name}", $"{n} entries") { PercentComplete = -1 });
+            WriteObject(Item(map, entry.Key, entry.Value));
+        }
+    }
+
+    private void WriteWrongType(BpfMap map, string message) =>
+        WriteBpfError(new InvalidOperationException(message), new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, message), map.Name);
+
+    /// <summary>An output entry; <paramref name="key"/> is null for queue and stack values.</summary>
+    private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value)
+    {
+        if (Raw) return new BpfMapItem(map, key, value, null);
+        var decodedKey = key is null ? null : PSValueConverter.ToPSValue(BpfMapValues.DecodeKey(map, key));
+        var decoded = BpfMapValues.DecodeValue(map, value);
+        return BpfMapAccess.IsPerCpu(map.Type)
+            ? new BpfMapItem(map, decodedKey, null, ((object?[])decoded!).Select(PSValueConverter.ToPSValue).ToArray())
+            : new BpfMapItem(map, decodedKey, PSValueConverter.ToPSValue(decoded), null);
     }
 }

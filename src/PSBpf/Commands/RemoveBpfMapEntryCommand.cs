@@ -5,38 +5,95 @@ using PSBpf.Errors;
 
 namespace PSBpf.Commands;
 
-/// <summary>Remove-BpfMapEntry: deletes keys from a loaded map; entries from Get-BpfMapEntry can be piped in.</summary>
-[Cmdlet(VerbsCommon.Remove, "BpfMapEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+/// <summary>
+/// Remove-BpfMapEntry: deletes keys from a map (entries from Get-BpfMapEntry can be piped in); on a queue or stack
+/// without -Key it pops one value. The map comes from an object, by -Id or by -PinnedPath.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveBpfMapEntryCommand : BpfCmdletBase
 {
+    private const string MapSet = "Map";
+    private const string IdSet = "Id";
+    private const string PinSet = "PinnedPath";
+
+    private readonly KernelMapCache _kernelMaps = new();
+
     /// <summary>The map.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
 
-    /// <summary>The key to delete.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
-    public object Key { get; set; } = null!;
+    /// <summary>Kernel id of the map.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    public uint Id { get; set; }
+
+    /// <summary>Path where the map is pinned on a bpffs.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PinSet)]
+    [ValidateNotNullOrEmpty]
+    public string PinnedPath { get; set; } = null!;
+
+    /// <summary>The key to delete; leave it out for queues and stacks (one value is popped).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    public object? Key { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"map '{Map.Name}' key {Key}", "Remove entry")) return;
+        object target = ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map };
+        BpfMap map;
         try
         {
-            if (!Map.DeleteKey(PSValueConverter.ToEngineValue(Key)!))
+            map = ParameterSetName switch
             {
+                IdSet => _kernelMaps.ById(Id),
+                PinSet => _kernelMaps.ByPin(PinnedPath),
+                _ => _kernelMaps.Usable(Map),
+            };
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
+            else WriteBpfError(e, target);
+            return;
+        }
+
+        bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
+        if (queue ? Key is not null : Key is null)
+        {
+            string message = queue
+                ? $"Map '{map.Name}' is a {map.Type}, which has no keys; leave out -Key to pop one value."
+                : $"Map '{map.Name}' is a {map.Type}; -Key is required (only queues and stacks pop without a key).";
+            WriteBpfError(new ArgumentException(message, nameof(Key)), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
+            return;
+        }
+
+        if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Pop value" : "Remove entry")) return;
+        try
+        {
+            bool removed = queue ? map.Pop() is not null : map.DeleteKey(PSValueConverter.ToEngineValue(Key)!);
+            if (!removed)
+            {
+                string message = queue ? $"Map '{map.Name}' is empty." : $"Map '{map.Name}' has no entry for key {Key}.";
                 WriteError(BpfErrorRecordFactory.Create(
-                    new KeyNotFoundException($"map '{Map.Name}' has no entry for key {Key}"),
-                    new BpfErrorInfo(BpfErrorIds.MapKeyNotFound, BpfErrorCategory.ObjectNotFound, $"Map '{Map.Name}' has no entry for key {Key}."),
-                    Key));
+                    new KeyNotFoundException(message),
+                    new BpfErrorInfo(BpfErrorIds.MapKeyNotFound, BpfErrorCategory.ObjectNotFound, message),
+                    Key ?? map.Name));
             }
         }
         catch (Exception e) when (!IsStopException(e))
         {
-            WriteBpfError(e, Key);
+            WriteBpfError(e, Key ?? map.Name);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => _kernelMaps.Dispose();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernelMaps.Dispose();
+        base.Dispose(disposing);
     }
 }

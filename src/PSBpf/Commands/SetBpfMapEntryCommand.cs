@@ -1,34 +1,51 @@
 using System.Management.Automation;
 using PSBpf.Conversion;
 using PSBpf.Engine;
+using PSBpf.Errors;
 using PSBpf.Output;
 
 namespace PSBpf.Commands;
 
 /// <summary>
-/// Set-BpfMapEntry: stores a key and value in a loaded map, encoding hashtables, custom objects, numbers and strings
-/// through the map's BTF types. Entries from Get-BpfMapEntry can be edited and piped back.
+/// Set-BpfMapEntry: stores a key and value in a map, encoding hashtables, custom objects, numbers and strings
+/// through the map's BTF types (values with a bpf_spin_lock under that lock). Entries from Get-BpfMapEntry can be
+/// edited and piped back. Queues and stacks take a value without a key: it is pushed. The map comes from an object,
+/// by -Id or by -PinnedPath.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "BpfMapEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Set, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(BpfMapItem))]
 public sealed class SetBpfMapEntryCommand : BpfCmdletBase
 {
+    private const string MapSet = "Map";
+    private const string IdSet = "Id";
+    private const string PinSet = "PinnedPath";
+
+    private readonly KernelMapCache _kernelMaps = new();
+
     /// <summary>The map.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
 
-    /// <summary>The key.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
-    public object Key { get; set; } = null!;
+    /// <summary>Kernel id of the map.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    public uint Id { get; set; }
+
+    /// <summary>Path where the map is pinned on a bpffs.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PinSet)]
+    [ValidateNotNullOrEmpty]
+    public string PinnedPath { get; set; } = null!;
+
+    /// <summary>The key; leave it out for queues and stacks (the value is pushed).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    public object? Key { get; set; }
 
     /// <summary>The value (per-CPU maps: one value for every CPU, or an array with one per CPU).</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     public object? Value { get; set; }
 
-    /// <summary>NoExist: only create; Exist: only replace; Any (default): either.</summary>
+    /// <summary>NoExist: only create; Exist: only replace (queues/stacks: push even when full, dropping the oldest); Any (default): either.</summary>
     [Parameter]
     public BpfUpdateFlags Flag { get; set; } = BpfUpdateFlags.Any;
 
@@ -39,22 +56,67 @@ public sealed class SetBpfMapEntryCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"map '{Map.Name}' key {Key}", "Set entry")) return;
+        object target = ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map };
+        BpfMap map;
         try
         {
+            map = ParameterSetName switch
+            {
+                IdSet => _kernelMaps.ById(Id),
+                PinSet => _kernelMaps.ByPin(PinnedPath),
+                _ => _kernelMaps.Usable(Map),
+            };
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
+            else WriteBpfError(e, target);
+            return;
+        }
+
+        bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
+        if (queue ? Key is not null : Key is null)
+        {
+            string message = queue
+                ? $"Map '{map.Name}' is a {map.Type}, which has no keys; leave out -Key to push the value."
+                : $"Map '{map.Name}' is a {map.Type}; -Key is required (only queues and stacks take a value without a key).";
+            WriteBpfError(new ArgumentException(message, nameof(Key)), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
+            return;
+        }
+
+        if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Push value" : "Set entry")) return;
+        try
+        {
+            if (queue)
+            {
+                map.PushValue(PSValueConverter.ToEngineValue(Value), Flag);
+                if (PassThru) WriteObject(new BpfMapItem(map, null, Value, null));
+                return;
+            }
+
             var key = PSValueConverter.ToEngineValue(Key)!;
-            Map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag);
+            map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag);
             if (PassThru)
             {
-                var stored = Map.LookupValue(key);
-                WriteObject(BpfMapAccess.IsPerCpu(Map.Type)
-                    ? new BpfMapItem(Map, Key, null, ((object?[])stored!).Select(PSValueConverter.ToPSValue).ToArray())
-                    : new BpfMapItem(Map, Key, PSValueConverter.ToPSValue(stored), null));
+                var stored = map.LookupValue(key);
+                WriteObject(BpfMapAccess.IsPerCpu(map.Type)
+                    ? new BpfMapItem(map, Key, null, ((object?[])stored!).Select(PSValueConverter.ToPSValue).ToArray())
+                    : new BpfMapItem(map, Key, PSValueConverter.ToPSValue(stored), null));
             }
         }
         catch (Exception e) when (!IsStopException(e))
         {
-            WriteBpfError(e, Key);
+            WriteBpfError(e, Key ?? map.Name);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => _kernelMaps.Dispose();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernelMaps.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -74,6 +74,9 @@ public static class BpfErrorIds
     /// <summary>Reading a loaded program's instructions from the kernel failed for a reason other than privileges (Get-BpfInstruction). Category ReadError.</summary>
     public const string DisassemblyFailed = "BpfDisassemblyFailed";
 
+    /// <summary>Set-/Remove-BpfMapEntry without -Key on a map that has keys (only queues and stacks push and pop without one). Category InvalidArgument.</summary>
+    public const string MapKeyRequired = "BpfMapKeyRequired";
+
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
 }
