@@ -126,6 +126,30 @@ public sealed class LinkPinTests : IDisposable
     }
 
     [Fact]
+    public void A_link_is_found_by_id_as_bpftool_lists_it()
+    {
+        int before = KernelObjects.BpfHandles();
+        using (var obj = BpfObject.Open(Fixtures.Object("minimal")))
+        {
+            obj.Load();
+            using var link = obj.Programs["handle_tp"].Attach();
+            var listed = TeardownKernel.Link(link.Id!.Value)!.Value;
+            using (var found = BpfKernelLink.Open(link.Id!.Value)!)
+            {
+                Assert.Null(found.PinPath);
+                Assert.Equal(listed.GetProperty("id").GetUInt32(), found.Id);
+                Assert.Equal(listed.GetProperty("prog_id").GetUInt32(), found.Info.ProgramId);
+                Assert.Equal(listed.GetProperty("type").GetString(), found.Info.Type.ToString());
+                Assert.Empty(found.FindPins());
+            }
+
+            Assert.Null(BpfKernelLink.Open(uint.MaxValue));
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    [Fact]
     public void Bad_pins_are_refused_with_the_path_and_the_reason()
     {
         int before = KernelObjects.BpfHandles();
