@@ -98,7 +98,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        // One scope per input: Ctrl+C (or a failed confirmation prompt) detaches what this input attached so far, so an
+        // One scope per input: Ctrl+C (also at a -Confirm prompt) detaches what this input attached so far, so an
         // auto-attach either finishes or leaves nothing; a program the kernel refuses is reported and the rest go on.
         using var scope = new BpfAttachScope(CancellationToken);
         string? pinPath = PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
