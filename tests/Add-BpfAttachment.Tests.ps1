@@ -208,6 +208,23 @@ Describe 'Add-BpfAttachment' {
                     rmdir $cg  # cgroupfs: the directory goes as a whole, its control files cannot be removed one by one
                 }
             }
+
+        It 'pins the new link with -PinPath; a used path is BpfPinExists' {
+            $dir = "/sys/fs/bpf/psbpf-pester-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $pin = Join-Path $dir 'handle_tp'
+                $link = $o.Programs.handle_tp | Add-BpfAttachment -PinPath $pin
+                $link.PinPath | Should -Be $pin
+                (Get-BpfLink -PinnedPath $pin).Id | Should -Be $link.Id
+                { $o.Programs.handle_tp | Add-BpfAttachment -PinPath $pin -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BpfPinExists,PSBpf.Commands.AddBpfAttachmentCommand'
+                $o.Programs.handle_tp.GetLinks().Count | Should -Be 1
+                { $o.Programs.handle_tp | Add-BpfAttachment -PinPath '/tmp/psbpf-not-bpffs' -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BpfPinPathInvalid,PSBpf.Commands.AddBpfAttachmentCommand'
+            }
+            finally { $o | Remove-BpfObject -Unpin; Remove-Item -Recurse -Force $dir }
         }
     }
 }

@@ -39,5 +39,21 @@ Describe 'Get-BpfLink' {
         It 'reports an unknown id as BpfKernelObjectNotFound' {
             { Get-BpfLink -Id ([uint32]::MaxValue) -ErrorAction Stop } | Should -Throw -ErrorId 'BpfKernelObjectNotFound,PSBpf.Commands.GetBpfLinkCommand'
         }
+
+        It 'finds a link by its pin with -PinnedPath' {
+            $dir = "/sys/fs/bpf/psbpf-pester-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $pin = Join-Path $dir 'l'
+                $link = $o.Programs.handle_tp | Add-BpfAttachment -PinPath $pin
+                $l = Get-BpfLink -PinnedPath $pin
+                $l.Id | Should -Be $link.Id
+                $l.PinnedPaths | Should -Contain $pin
+                { Get-BpfLink -PinnedPath (Join-Path $dir 'none') -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BpfPinNotFound,PSBpf.Commands.GetBpfLinkCommand'
+            }
+            finally { $o | Remove-BpfObject -Unpin; Remove-Item -Recurse -Force $dir }
+        }
     }
 }

@@ -52,5 +52,28 @@ Describe 'Remove-BpfAttachment' {
             }
             finally { $o.Dispose() }
         }
+
+        It 'removes a pinned link by its pin after its object is gone' {
+            $dir = "/sys/fs/bpf/psbpf-pester-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            try {
+                $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+                $pin = Join-Path $dir 'handle_tp'
+                $id = ($o.Programs.handle_tp | Add-BpfAttachment -PinPath $pin).Id
+                $o | Remove-BpfObject
+                (Get-BpfLink -Id $id).PinnedPaths | Should -Contain $pin
+                Remove-BpfAttachment -PinnedPath $pin
+                $pin | Should -Not -Exist
+                Get-BpfLink -Id $id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            }
+            finally { Remove-Item -Recurse -Force $dir }
+        }
+
+        It 'reports a path with no pin as BpfPinNotFound and an unknown id as BpfKernelObjectNotFound' {
+            { Remove-BpfAttachment -PinnedPath '/sys/fs/bpf/psbpf-no-such-pin' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfPinNotFound,PSBpf.Commands.RemoveBpfAttachmentCommand'
+            { Remove-BpfAttachment -Id ([uint32]::MaxValue) -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfKernelObjectNotFound,PSBpf.Commands.RemoveBpfAttachmentCommand'
+        }
     }
 }

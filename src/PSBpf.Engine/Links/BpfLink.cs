@@ -44,6 +44,48 @@ public abstract class BpfLink : IDisposable
     /// <summary>False where <see cref="Fd"/> is not a bpf link (a socket filter holds the socket).</summary>
     private protected virtual bool IsKernelLink => true;
 
+    /// <summary>
+    /// Where this link is pinned on bpffs (see <see cref="Pin"/>), or null. A pinned link stays attached after this object
+    /// is disposed and after the process exits, until the pin is removed (<see cref="Unpin"/>, Remove-BpfAttachment).
+    /// </summary>
+    public string? PinPath { get; private set; }
+    private uint _pinnedId;
+
+    /// <summary>
+    /// Pins the link at <paramref name="path"/> (BPF_OBJ_PIN on the link fd), as libbpf's bpf_link__pin: the directory
+    /// must exist on bpffs and the path must be free. Only kernel links pin; socket filters and other attachments
+    /// that are not BPF links throw <see cref="BpfPinException"/> (NotPinnable).
+    /// </summary>
+    public void Pin(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var what = $"{Kind} attachment of {(Program is null ? "map" : "program")} '{ProgramName}' ({Target})";
+        if (!IsKernelLink) throw new BpfPinException(path, BpfPinFailure.NotPinnable, $"the {what} is not a BPF link, so it cannot be pinned");
+        if (!IsAttached) throw new BpfPinException(path, BpfPinFailure.NotAttached, $"the {what} was already released");
+        if (PinPath is not null) throw new BpfPinException(path, BpfPinFailure.AlreadyPinned, $"the {what} is already pinned at {PinPath}");
+        var full = BpfPinPath.ValidateNew(path);
+        uint id = Id ?? 0;
+        BpfPinPath.Pin(Fd, full);
+        PinPath = full;
+        _pinnedId = id;
+        Owner.AddLinkPin(full, id);
+    }
+
+    /// <summary>
+    /// Removes the pin made by <see cref="Pin"/> if it still holds this link (a pin replaced since is left alone);
+    /// true when a pin was removed. Works after <see cref="Dispose()"/> too: the pin is then what keeps the link attached.
+    /// </summary>
+    public bool Unpin()
+    {
+        if (PinPath is not { } path) return false;
+        bool removed = BpfPinPath.RemoveIfHolds(path, BpfKernelObjectKind.Link, _pinnedId);
+        Owner.RemoveLinkPin(path);
+        PinPath = null;
+        return removed;
+    }
+
+    private BpfObject Owner => Program?.Object ?? Map!.Object;
+
     /// <summary>Detaches.</summary>
     public void Dispose()
     {

@@ -57,7 +57,7 @@ internal sealed unsafe class BpfObjectLoader
         catch
         {
             _obj.ReleaseKernelObjects();
-            _obj.Unpin();
+            _obj.RemoveCreatedPins();
             throw;
         }
     }

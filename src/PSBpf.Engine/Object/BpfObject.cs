@@ -97,7 +97,13 @@ public sealed class BpfObject : IDisposable
 
     private bool _disposed;
 
-    /// <summary>Detaches every link made through its programs' Attach, then closes every map, program and BTF object this object created (pins stay; see <see cref="Unpin"/>).</summary>
+    /// <summary>True once <see cref="Dispose"/> has run: every handle of the object is closed.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>
+    /// Detaches every link made through its programs' Attach, then closes every map, program and BTF object this object
+    /// created. Pins stay (see <see cref="Unpin"/>): a pinned map keeps its contents and a pinned link stays attached.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -107,8 +113,46 @@ public sealed class BpfObject : IDisposable
         ReleaseKernelObjects();
     }
 
-    /// <summary>Removes the pins this object's load created.</summary>
-    public void Unpin()
+    private readonly List<(string Path, uint LinkId)> _linkPins = [];
+
+    /// <summary>
+    /// Removes this object's pins, as libbpf's bpf_object__unpin_maps does for maps: every map with a pin path (pins this
+    /// object created and pins it reused), plus the links pinned through <see cref="BpfLink.Pin"/> for its programs.
+    /// Unlike libbpf, a pin is removed only while it still holds this object's map or link, so a pin someone replaced
+    /// since is left alone. Works before and after <see cref="Dispose"/>. Returns the paths removed.
+    /// </summary>
+    public IReadOnlyList<string> Unpin()
+    {
+        var removed = new List<string>();
+        foreach (var link in _programs.SelectMany(p => p.GetLinks()).Concat(_maps.SelectMany(m => m.GetLinks())))
+        {
+            var path = link.PinPath;
+            if (path is not null && link.Unpin()) removed.Add(path);
+        }
+
+        List<(string Path, uint LinkId)> links;
+        lock (_linkPins)
+        {
+            links = [.. _linkPins];
+            _linkPins.Clear();
+        }
+
+        foreach (var (path, id) in links)
+        {
+            if (BpfPinPath.RemoveIfHolds(path, BpfKernelObjectKind.Link, id)) removed.Add(path);
+        }
+
+        foreach (var m in _maps)
+        {
+            if (m.PinPath is { } path && m.Id is { } id && BpfPinPath.RemoveIfHolds(path, BpfKernelObjectKind.Map, id)) removed.Add(path);
+        }
+
+        CreatedPins.Clear();
+        return removed;
+    }
+
+    /// <summary>Removes only the pins the load created (a failed load's rollback: pins it reused belong to others).</summary>
+    internal void RemoveCreatedPins()
     {
         foreach (var pin in CreatedPins)
         {
@@ -116,6 +160,16 @@ public sealed class BpfObject : IDisposable
         }
 
         CreatedPins.Clear();
+    }
+
+    internal void AddLinkPin(string path, uint linkId)
+    {
+        lock (_linkPins) _linkPins.Add((path, linkId));
+    }
+
+    internal void RemoveLinkPin(string path)
+    {
+        lock (_linkPins) _linkPins.RemoveAll(p => p.Path == path);
     }
 
     internal void ReleaseKernelObjects()

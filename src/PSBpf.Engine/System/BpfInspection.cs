@@ -86,7 +86,9 @@ public static class BpfInspection
         {
             "anon_inode:bpf-prog" => BpfKernelObjectKind.Program,
             "anon_inode:bpf-map" => BpfKernelObjectKind.Map,
-            "anon_inode:bpf_link" => BpfKernelObjectKind.Link,
+            // the kernel names a link's inode "bpf_link" when the link is made but "bpf-link" for fds from BPF_OBJ_GET
+            // and BPF_LINK_GET_FD_BY_ID (bpf_link_prime vs bpf_link_new_fd)
+            "anon_inode:bpf_link" or "anon_inode:bpf-link" => BpfKernelObjectKind.Link,
             _ => BpfKernelObjectKind.Unknown,
         };
     }

@@ -140,6 +140,14 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [Parameter]
     public SwitchParameter Legacy { get; set; }
 
+    /// <summary>
+    /// Pins the new link on bpffs so it outlives the session: with -Program the pin's path, with an object a directory
+    /// in which each link is pinned under its program's name.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PinPath { get; set; }
+
     private bool HasTarget =>
         Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Tracepoint is not null
         || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
@@ -147,9 +155,14 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        // One scope per input: Ctrl+C (also at a -Confirm prompt) detaches what this input attached so far, so an
+        // auto-attach either finishes or leaves nothing; a program the kernel refuses is reported and the rest go on.
+        using var scope = new BpfAttachScope(CancellationToken);
+        string? pinPath = PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
         if (ParameterSetName == ProgramSet)
         {
-            Attach(Program, explicitTarget: HasTarget);
+            Attach(scope, Program, explicitTarget: HasTarget, pinPath);
+            WriteObject(scope.Complete(), enumerateCollection: true);
             return;
         }
 
@@ -164,26 +177,28 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         var needTarget = new List<string>();
         foreach (var p in programs)
         {
-            if (p.CanAutoAttach) Attach(p, explicitTarget: false);
-            else if (HasTarget) Attach(p, explicitTarget: true);
+            string? pin = pinPath is null ? null : System.IO.Path.Join(pinPath, p.Name);
+            if (p.CanAutoAttach) Attach(scope, p, explicitTarget: false, pin);
+            else if (HasTarget) Attach(scope, p, explicitTarget: true, pin);
             else needTarget.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\"))");
         }
 
+        WriteObject(scope.Complete(), enumerateCollection: true);
         if (needTarget.Count > 0)
         {
             WriteWarning($"Not attached, the section name names no target: {string.Join(", ", needTarget)}. Attach them with -Program and -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket, -NetworkNamespace or -NetfilterHook.");
         }
     }
 
-    private void Attach(BpfProgram program, bool explicitTarget)
+    private void Attach(BpfAttachScope scope, BpfProgram program, bool explicitTarget, string? pinPath)
     {
         string where = explicitTarget ? DescribeTarget() : $"SEC(\"{program.SectionName}\")";
+        if (pinPath is not null) where += $", pinned at {pinPath}";
         if (!ShouldProcess($"program '{program.Name}' ({program.Type})", $"Attach to {where}")) return;
         try
         {
             // empty options mean "as the section says", so auto-attach and explicit targets take one path
-            var link = program.Attach(Options());
-            WriteObject(link);
+            scope.Attach(program, Options(), pinPath);
         }
         catch (Exception e) when (!IsStopException(e))
         {

@@ -25,13 +25,18 @@ public sealed class GetBpfLinkCommand : InspectionCmdletBase
     [ValidateNotNullOrEmpty]
     public BpfLinkType[]? Type { get; set; }
 
+    /// <summary>Only the links pinned at these paths on bpffs (found again after the session that pinned them ended).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? PinnedPath { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         IEnumerable<BpfLinkInfo> links;
         try
         {
-            links = Id is null ? BpfInspection.GetLinks() : ById();
+            links = PinnedPath is not null ? ByPin() : Id is null ? BpfInspection.GetLinks() : ById();
         }
         catch (Exception e) when (!IsStopException(e))
         {
@@ -47,4 +52,25 @@ public sealed class GetBpfLinkCommand : InspectionCmdletBase
     }
 
     private List<BpfLinkInfo> ById() => FoundById(BpfInspection.GetLinks(Id!), "link");
+
+    /// <summary>The links behind the -PinnedPath pins (narrowed by -Id when both are given); a bad pin is reported and skipped.</summary>
+    private List<BpfLinkInfo> ByPin()
+    {
+        var ids = new List<uint>();
+        foreach (var path in PinnedPath!)
+        {
+            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            try
+            {
+                using var link = BpfKernelLink.OpenPinned(full);
+                if (Id is null || Id.Contains(link.Id)) ids.Add(link.Id);
+            }
+            catch (Exception e) when (!IsStopException(e))
+            {
+                WriteBpfError(e, full);
+            }
+        }
+
+        return ids.Count == 0 ? [] : FoundById(BpfInspection.GetLinks(ids), "link");
+    }
 }

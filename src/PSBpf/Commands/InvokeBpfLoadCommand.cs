@@ -78,6 +78,8 @@ public sealed class InvokeBpfLoadCommand : BpfCmdletBase
             WriteProgress(new ProgressRecord(1, $"Loading {obj.Name}", "Done") { RecordType = ProgressRecordType.Completed });
         }
 
+        Module.ModuleObjects.Current.Add(obj); // released on Remove-Module unless Remove-BpfObject comes first
+
         foreach (var p in obj.Programs.Where(p => p.VerifierLog is not null))
         {
             WriteVerbose($"Verifier log of '{p.Name}':{Environment.NewLine}{p.VerifierLog}");

@@ -5,7 +5,9 @@ using PSBpf.Errors;
 namespace PSBpf.Commands;
 
 /// <summary>
-/// Remove-BpfAttachment: detaches links from Add-BpfAttachment, or every link made for a program or an object.
+/// Remove-BpfAttachment: detaches links from Add-BpfAttachment, every link made for a program or an object, or links in
+/// the kernel found by id, from Get-BpfLink, or by their pin (links pinned by an earlier session or another process).
+/// A pinned link is unpinned as well: the pin is what would keep it attached.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BpfAttachment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LinkSet)]
 [OutputType(typeof(void))]
@@ -14,6 +16,9 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     private const string LinkSet = "Link";
     private const string ProgramSet = "Program";
     private const string ObjectSet = "Object";
+    private const string IdSet = "Id";
+    private const string LinkInfoSet = "LinkInfo";
+    private const string PinnedPathSet = "PinnedPath";
 
     /// <summary>Links to detach, from Add-BpfAttachment.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = LinkSet)]
@@ -30,9 +35,37 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNull]
     public BpfObject Object { get; set; } = null!;
 
+    /// <summary>Kernel link ids (as Get-BpfLink and bpftool link show list them).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [ValidateNotNullOrEmpty]
+    public uint[] Id { get; set; } = null!;
+
+    /// <summary>Links in the kernel, from Get-BpfLink.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = LinkInfoSet)]
+    [ValidateNotNull]
+    public BpfLinkInfo[] LinkInfo { get; set; } = null!;
+
+    /// <summary>Paths on bpffs where links are pinned.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PinnedPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] PinnedPath { get; set; } = null!;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        switch (ParameterSetName)
+        {
+            case IdSet:
+                foreach (var id in Id) RemoveKernelLink(id);
+                return;
+            case LinkInfoSet:
+                foreach (var info in LinkInfo) RemoveKernelLink(info.Id);
+                return;
+            case PinnedPathSet:
+                foreach (var path in PinnedPath) RemovePinnedLink(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+                return;
+        }
+
         IEnumerable<BpfLink> links = ParameterSetName switch
         {
             ProgramSet => Program.GetLinks(),
@@ -40,22 +73,93 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
             _ => InputObject,
         };
 
-        foreach (var link in links)
-        {
-            if (!link.IsAttached)
-            {
-                WriteVerbose($"{link} is already detached.");
-                continue;
-            }
+        foreach (var link in links) RemoveSessionLink(link);
+    }
 
-            if (!ShouldProcess(link.ToString(), "Detach")) continue;
+    private void RemoveSessionLink(BpfLink link)
+    {
+        if (!link.IsAttached && link.PinPath is null)
+        {
+            WriteVerbose($"{link} is already detached.");
+            return;
+        }
+
+        string action = link.PinPath is { } pin ? $"Unpin from {pin} and detach" : "Detach";
+        if (!ShouldProcess(link.ToString(), action)) return;
+        try
+        {
+            link.Unpin();
+            link.Dispose();
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {link}: {e.Message}"), link);
+        }
+    }
+
+    private void RemoveKernelLink(uint id)
+    {
+        BpfKernelLink? link;
+        try
+        {
+            link = BpfKernelLink.Open(id);
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, id);
+            return;
+        }
+
+        if (link is null)
+        {
+            string message = $"No BPF link with id '{id}' in the kernel.";
+            WriteBpfError(new ItemNotFoundException(message), new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, message), id);
+            return;
+        }
+
+        Remove(link);
+    }
+
+    private void RemovePinnedLink(string path)
+    {
+        BpfKernelLink link;
+        try
+        {
+            link = BpfKernelLink.OpenPinned(path);
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, path);
+            return;
+        }
+
+        Remove(link);
+    }
+
+    private void Remove(BpfKernelLink link)
+    {
+        using (link)
+        {
+            var info = link.Info;
+            var pins = link.FindPins();
+            string target = $"link {info.Id} ({info.Type}, program {info.ProgramId}, {info.Target})";
+            string action = pins.Count > 0 ? $"Unpin from {string.Join(", ", pins)} and detach" : "Detach";
+            if (!ShouldProcess(target, action)) return;
             try
             {
-                link.Dispose();
+                var result = link.Remove();
+                foreach (var pin in result.RemovedPins) WriteVerbose($"Unpinned {pin}.");
+                if (!result.Detached)
+                {
+                    string holders = string.Join(", ", result.Holders);
+                    string message = $"Link {info.Id} ({info.Type}) is unpinned but still attached: {(holders.Length > 0 ? $"held by {holders}" : "held by another process")}, and {info.Type} links cannot be detached from outside (no BPF_LINK_DETACH).";
+                    WriteBpfError(new InvalidOperationException(message), new BpfErrorInfo(BpfErrorIds.LinkStillAttached, BpfErrorCategory.InvalidOperation, message,
+                        "Detach it where it was made (Remove-BpfAttachment on its BpfLink, Remove-BpfObject), or end the process holding it."), info);
+                }
             }
             catch (Exception e) when (!IsStopException(e))
             {
-                WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {link}: {e.Message}"), link);
+                WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {target}: {e.Message}"), info);
             }
         }
     }

@@ -24,4 +24,7 @@ public enum BpfErrorCategory
 
     /// <summary>ErrorCategory.InvalidOperation: the kernel or the loader refused the operation (verifier, load).</summary>
     InvalidOperation,
+
+    /// <summary>Something already exists where it would be created (a pin path).</summary>
+    ResourceExists,
 }

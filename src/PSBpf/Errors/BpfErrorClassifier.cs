@@ -77,6 +77,7 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.InvalidArgument,
                 t.Message,
                 "Name the target: Add-BpfAttachment -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket, -Tracepoint, -NetworkNamespace or -NetfilterHook."),
+            BpfPinException p => ClassifyPin(p),
             OperationCanceledException => new BpfErrorInfo(
                 BpfErrorIds.OperationStopped,
                 BpfErrorCategory.OperationStopped,
@@ -98,6 +99,7 @@ public static class BpfErrorClassifier
     {
         var info = Classify(exception, program);
         if (info.ErrorId is BpfErrorIds.PermissionDenied or BpfErrorIds.AttachTargetRequired or BpfErrorIds.NotLoaded or BpfErrorIds.OperationStopped) return info;
+        if (exception is BpfPinException) return info with { Message = Format("Cannot pin the link of program '{0}': {1}", program, exception.Message) };
         return info with
         {
             ErrorId = BpfErrorIds.AttachFailed,
@@ -141,6 +143,17 @@ public static class BpfErrorClassifier
         };
         return Format("BPF object file {0} is invalid{1}: {2}", subject, location, exception.Detail);
     }
+
+    private static BpfErrorInfo ClassifyPin(BpfPinException p) => p.Failure switch
+    {
+        BpfPinFailure.NotOnBpffs or BpfPinFailure.DirectoryMissing => new BpfErrorInfo(
+            BpfErrorIds.PinPathInvalid, BpfErrorCategory.InvalidArgument, p.Message, "Pin under a directory on a bpffs mount, e.g. /sys/fs/bpf/<name>."),
+        BpfPinFailure.AlreadyExists or BpfPinFailure.AlreadyPinned => new BpfErrorInfo(
+            BpfErrorIds.PinExists, BpfErrorCategory.ResourceExists, p.Message, "Choose a free path, or remove the old pin first (Remove-BpfAttachment -PinnedPath, Remove-Item)."),
+        BpfPinFailure.NotFound => new BpfErrorInfo(BpfErrorIds.PinNotFound, BpfErrorCategory.ObjectNotFound, p.Message),
+        BpfPinFailure.NotALink => new BpfErrorInfo(BpfErrorIds.PinNotALink, BpfErrorCategory.InvalidArgument, p.Message),
+        _ => new BpfErrorInfo(BpfErrorIds.LinkNotPinnable, BpfErrorCategory.InvalidOperation, p.Message),
+    };
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -79,4 +79,22 @@ public static class BpfErrorIds
 
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
+
+    /// <summary>A pin path is not usable: its directory is missing or not on a bpffs mount. Category InvalidArgument.</summary>
+    public const string PinPathInvalid = "BpfPinPathInvalid";
+
+    /// <summary>Something is already pinned at the path, or the link is already pinned. Category ResourceExists.</summary>
+    public const string PinExists = "BpfPinExists";
+
+    /// <summary>Nothing is pinned at the path given. Category ObjectNotFound.</summary>
+    public const string PinNotFound = "BpfPinNotFound";
+
+    /// <summary>The pin holds a map or program where a link was expected. Category InvalidArgument.</summary>
+    public const string PinNotALink = "BpfPinNotALink";
+
+    /// <summary>The attachment cannot be pinned: it is not a BPF link (socket filter, perf-event ioctl) or was already released. Category InvalidOperation.</summary>
+    public const string LinkNotPinnable = "BpfLinkNotPinnable";
+
+    /// <summary>A link was unpinned and released but stays attached: other processes hold it and its type has no BPF_LINK_DETACH. Category InvalidOperation.</summary>
+    public const string LinkStillAttached = "BpfLinkStillAttached";
 }

@@ -40,6 +40,7 @@ public static class BpfErrorRecordFactory
         BpfErrorCategory.ReadError => ErrorCategory.ReadError,
         BpfErrorCategory.OperationStopped => ErrorCategory.OperationStopped,
         BpfErrorCategory.InvalidOperation => ErrorCategory.InvalidOperation,
+        BpfErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
         _ => ErrorCategory.NotSpecified,
     };
 }
