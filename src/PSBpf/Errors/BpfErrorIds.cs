@@ -73,4 +73,10 @@ public static class BpfErrorIds
 
     /// <summary>Any other failure; the exception is attached unchanged. Category NotSpecified.</summary>
     public const string Unexpected = "BpfUnexpectedError";
+
+    /// <summary>A -Program name that the object has no program for (Test-BpfObject). Category ObjectNotFound.</summary>
+    public const string ProgramNotFound = "BpfProgramNotFound";
+
+    /// <summary>The kernel's trace_pipe cannot be opened (tracefs not mounted). Category ObjectNotFound.</summary>
+    public const string TraceLogUnavailable = "BpfTraceLogUnavailable";
 }
