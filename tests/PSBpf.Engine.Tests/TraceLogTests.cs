@@ -125,6 +125,14 @@ public class TraceLogTests
         Assert.InRange(boot!.Value, DateTime.Now.AddMinutes(-1), DateTime.Now.AddMinutes(1));
     }
 
+    [Fact]
+    public void ThreadGroupOfAThreadIsItsProcess()
+    {
+        Assert.Equal(Environment.ProcessId, ThreadGroup.Of(ThisThread().Tid));
+        Assert.Equal(Environment.ProcessId, ThreadGroup.Of(Environment.ProcessId));
+        Assert.Null(ThreadGroup.Of(int.MaxValue));
+    }
+
     private static (int Tid, string Comm) ThisThread()
     {
         // /proc/thread-self -> "<pid>/task/<tid>"
