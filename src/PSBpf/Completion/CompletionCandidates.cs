@@ -66,7 +66,7 @@ public static class CompletionCandidates
     public static IReadOnlyList<string> CgroupPaths(string? word, string cgroupRoot = "/sys/fs/cgroup")
     {
         word ??= string.Empty;
-        string full = Path.IsPathRooted(word) ? word : Path.Join(cgroupRoot, word);
+        string full = Path.IsPathRooted(word) ? word : word.Length == 0 ? cgroupRoot.TrimEnd('/') + "/" : Path.Join(cgroupRoot, word);
         string parent, stem;
         if (full.EndsWith('/'))
         {
