@@ -55,7 +55,7 @@ public sealed class CompletionTests
         Assert.Contains("u32", types); // typedef
         Assert.DoesNotContain("", types);
         var named = obj.Btf!.GetTypes().Where(t => t.Kind is Engine.Btf.BtfKind.Struct or Engine.Btf.BtfKind.Union or Engine.Btf.BtfKind.Typedef && t.Name.Length > 0)
-            .Select(t => t.Name).Distinct().Order(StringComparer.Ordinal);
+            .Select(t => t.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase);
         Assert.Equal(named, types); // exactly the named structs, unions and typedefs, nothing else (no ints, funcs, vars)
         Assert.Equal(["event"], CompletionCandidates.RecordTypeNames("eve", obj.Maps["rb"]));
         Assert.Equal(types, CompletionCandidates.RecordTypeNames("", obj));
