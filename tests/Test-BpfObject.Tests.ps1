@@ -26,7 +26,7 @@ Describe 'Test-BpfObject' {
         }
 
         It 'reports every program, the refused one with its log, and leaves nothing loaded' {
-            $r = @(Test-BpfObject -Path (Join-Path $fixtures 'verify_mixed.bpf.o'))
+            $r = @(Join-Path $fixtures 'verify_mixed.bpf.o' | Test-BpfObject)   # a path string binds -Path by value
             $r.Program | Should -Be @('good_first', 'refused_middle', 'good_last')
             $r.Verdict | Should -Be @('success', 'failure', 'success')
             $r[0] | Should -BeOfType ([PSBpf.Engine.BpfProgramVerification])

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using PSBpf.Engine.Native;
 
 namespace PSBpf.Engine.Tests;
@@ -7,7 +8,7 @@ namespace PSBpf.Engine.Tests;
 /// view of the same load (the oracle's bpf_prog_info.verified_insns), and nothing left in the kernel afterwards.
 /// </summary>
 [Collection(KernelCollection.Name)]
-public class VerificationTests
+public class VerificationTests(ITestOutputHelper output)
 {
     /// <summary>The verifier's work does not depend on who loads the program: our count equals libbpf's for every program.</summary>
     [Theory]
@@ -41,6 +42,40 @@ public class VerificationTests
             Assert.NotNull(row.TotalStates);
             Assert.Contains($"processed {row.InstructionsProcessed} insns", row.VerifierLog, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// Every fixture: a row per program, or an object-wide failure of a documented kind (BTF, maps, externs) — never an
+    /// internal exception — and either way this process holds no more BPF handles than before.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Fixtures.ObjectNames), MemberType = typeof(Fixtures))]
+    public void EveryFixtureVerifiesOrFailsCleanly(string fixture)
+    {
+        int handles = KernelObjects.BpfHandles();
+        using var obj = BpfObject.Open(Fixtures.Object(fixture));
+        var root = $"/sys/fs/bpf/psbpf-surface-all-{Environment.ProcessId}";
+        Directory.CreateDirectory(root);
+        try
+        {
+            var rows = BpfVerification.Verify(obj, null, new BpfLoadOptions { PinRoot = root });
+            Assert.Equal(obj.Programs.Names, rows.Select(r => r.Program));
+            foreach (var r in rows) output.WriteLine($"{fixture}/{r.Program}: {r.Verdict} {r.InstructionsProcessed} {r.Error}");
+            Assert.All(rows, r => Assert.True(r.Accepted ? r.Error is null && r.InstructionsProcessed > 0 : r.Error is { Length: > 0 }, $"{r.Program}: {r.Error}"));
+        }
+        catch (Exception e) when (e is BpfLoadException or BpfSyscallException or Loader.CoreRelocationException)
+        {
+            output.WriteLine($"{fixture}: {e.GetType().Name}: {e.Message}");
+            Assert.False(string.IsNullOrEmpty(e.Message));
+        }
+        finally
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+            Directory.Delete(root);
+        }
+
+        Assert.False(obj.IsLoaded);
+        Assert.Equal(handles, KernelObjects.BpfHandles());
     }
 
     [Fact]

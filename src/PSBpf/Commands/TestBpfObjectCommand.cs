@@ -19,7 +19,7 @@ public sealed class TestBpfObjectCommand : BpfCmdletBase
     private const string ObjectSet = "InputObject";
 
     /// <summary>Paths of object files; wildcards are expanded by the provider.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[] Path { get; set; } = [];
