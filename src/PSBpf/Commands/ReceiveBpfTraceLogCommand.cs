@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using PSBpf.Conversion;
 using PSBpf.Engine;
 using PSBpf.Errors;
@@ -21,8 +20,7 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
     /// <summary>Longest single wait, so that the pipeline thread regularly gets control back.</summary>
     private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
 
-    private Regex? _match;
-    private HashSet<int>? _pids;
+    private BpfTraceFilter _filter = new();
     private int _written;
 
     /// <summary>Stop after this many records (after filtering).</summary>
@@ -56,11 +54,9 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (ProcessId is { Length: > 0 }) _pids = [.. ProcessId];
-        if (Match is null) return;
         try
         {
-            _match = new Regex(Match, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            _filter = new BpfTraceFilter(ProcessId, Match, BpfPrintkOnly);
         }
         catch (ArgumentException e)
         {
@@ -122,7 +118,7 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
             other.Clear();
             reader.Read(wait, CancellationToken, r =>
             {
-                if (IsWanted(r)) batch.Add(r);
+                if (_filter.IsMatch(r)) batch.Add(r);
             }, other.Add);
 
             foreach (var line in other)
@@ -138,23 +134,4 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
             }
         }
     }
-
-    private readonly Dictionary<int, int> _processOf = [];
-
-    /// <summary>The process of a thread id (cached: a busy trace repeats the same threads), -1 when it has exited.</summary>
-    private int ProcessOf(int threadId)
-    {
-        if (!_processOf.TryGetValue(threadId, out var process))
-        {
-            process = ThreadGroup.Of(threadId) ?? -1;
-            if (_processOf.Count < 4096) _processOf[threadId] = process;
-        }
-
-        return process;
-    }
-
-    private bool IsWanted(BpfTraceRecord r) =>
-        (!BpfPrintkOnly || r.IsBpfPrintk)
-        && (_pids is null || _pids.Contains(r.Pid) || _pids.Contains(r.Tgid ?? ProcessOf(r.Pid)))
-        && (_match is null || _match.IsMatch(r.Message));
 }
