@@ -60,7 +60,7 @@ public class VerificationTests(ITestOutputHelper output)
         {
             var rows = BpfVerification.Verify(obj, null, new BpfLoadOptions { PinRoot = root });
             Assert.Equal(obj.Programs.Names, rows.Select(r => r.Program));
-            foreach (var r in rows) output.WriteLine($"{fixture}/{r.Program}: {r.Verdict} {r.InstructionsProcessed} {r.Error}");
+            foreach (var r in rows) output.WriteLine($"{fixture}/{r.Program}: {r.Verdict} {r.InstructionsProcessed} states {r.TotalStates}/{r.PeakStates} {r.VerificationTime?.TotalMicroseconds}us stack {r.StackDepth} {r.Error}");
             Assert.All(rows, r => Assert.True(r.Accepted ? r.Error is null && r.InstructionsProcessed > 0 : r.Error is { Length: > 0 }, $"{r.Program}: {r.Error}"));
         }
         catch (Exception e) when (e is BpfLoadException or BpfSyscallException or Loader.CoreRelocationException)
