@@ -20,6 +20,10 @@ Describe 'Test-BpfObject' {
         { Test-BpfObject -Path (Join-Path $fixtures 'missing.bpf.o') -ErrorAction Stop } | Should -Throw -ErrorId 'BpfObjectNotFound,PSBpf.Commands.TestBpfObjectCommand'
     }
 
+    It 'reports a directory as BpfPathIsDirectory' {
+        { Test-BpfObject -LiteralPath $fixtures -ErrorAction Stop } | Should -Throw -ErrorId 'BpfPathIsDirectory,PSBpf.Commands.TestBpfObjectCommand'
+    }
+
     Context 'as root' -Tag Root {
         BeforeEach {
             if (-not $isRoot) { Set-ItResult -Skipped -Because 'verification loads programs, which needs root (CAP_BPF, CAP_PERFMON)' }

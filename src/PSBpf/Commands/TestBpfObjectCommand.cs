@@ -57,6 +57,15 @@ public sealed class TestBpfObjectCommand : BpfCmdletBase
             foreach (var file in FileSystemPaths.Resolve(this, path, literal, Error))
             {
                 if (CancellationToken.IsCancellationRequested) return;
+                if (Directory.Exists(file))
+                {
+                    WriteBpfError(
+                        new IOException($"'{file}' is a directory."),
+                        new BpfErrorInfo(BpfErrorIds.PathIsDirectory, BpfErrorCategory.InvalidArgument, $"Cannot verify '{file}': it is a directory, not a BPF object file."),
+                        file);
+                    continue;
+                }
+
                 BpfObject obj;
                 try
                 {
