@@ -9,7 +9,8 @@
  *   oracle [-v] load <file.o> [--pin-root DIR] [--keep-pins] [--only P1,P2,...]
  *                    [--btf-custom-path FILE]
  *       open + bpf_object__load(); prints kernel id, tag and xlated length of
- *       every loaded program and the id of every created map, then closes
+ *       every loaded program (and the verifier's processed-insn count,
+ *       bpf_prog_info.verified_insns) and the id of every created map, then closes
  *       everything. Maps pinned by this run (LIBBPF_PIN_BY_NAME) are unpinned
  *       again unless --keep-pins is given; pins that existed before are left
  *       alone either way. --only turns autoload off for every program not
@@ -428,6 +429,7 @@ static int cmd_load(const char *path, const char *pin_root, bool keep_pins, cons
 		json_kv_u64("id", info.id, &f);
 		json_kv_str("tag", tag, &f);
 		json_kv_u64("xlated_len", info.xlated_prog_len, &f);
+		json_kv_u64("verified_insns", info.verified_insns, &f);
 		fputc('}', out);
 	}
 	fputc(']', out);

@@ -10,7 +10,7 @@ namespace PSBpf.Engine.Loader;
 /// The load phase in libbpf's order: externs, relocation, BTF upload, maps, programs, initial slots.
 /// Every kernel object goes into a SafeHandle owned by the model; any failure releases all of them and the pins made.
 /// </summary>
-internal sealed unsafe class BpfObjectLoader
+internal sealed unsafe partial class BpfObjectLoader
 {
     private const uint BpfAny = 0;
     private readonly BpfObject _obj;

@@ -32,11 +32,13 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [Parameter(ParameterSetName = ObjectSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ProgramNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Network interface for XDP and tcx programs.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.InterfaceNameCompleter))]
     public string? Interface { get; set; }
 
     /// <summary>XDP mode.</summary>
@@ -46,6 +48,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     /// <summary>cgroup v2 directory for cgroup programs.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.CgroupPathCompleter))]
     public string? CgroupPath { get; set; }
 
     /// <summary>Executable or library for uprobes.</summary>

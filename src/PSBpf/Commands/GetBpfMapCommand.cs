@@ -19,6 +19,7 @@ public sealed class GetBpfMapCommand : InspectionCmdletBase
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.MapNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Kernel map ids.</summary>

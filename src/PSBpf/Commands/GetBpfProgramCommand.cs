@@ -20,6 +20,7 @@ public sealed class GetBpfProgramCommand : InspectionCmdletBase
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ProgramNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Kernel program ids.</summary>

@@ -30,6 +30,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     /// <summary>Name of the BTF struct (or union/typedef) to decode records as; raw byte[] records without it.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RecordTypeCompleter))]
     public string? Type { get; set; }
 
     /// <summary>Stop after this many records (over all maps of the pipeline).</summary>

@@ -97,4 +97,10 @@ public static class BpfErrorIds
 
     /// <summary>A link was unpinned and released but stays attached: other processes hold it and its type has no BPF_LINK_DETACH. Category InvalidOperation.</summary>
     public const string LinkStillAttached = "BpfLinkStillAttached";
+
+    /// <summary>A -Program name that the object has no program for (Test-BpfObject). Category ObjectNotFound.</summary>
+    public const string ProgramNotFound = "BpfProgramNotFound";
+
+    /// <summary>The kernel's trace_pipe cannot be opened (tracefs not mounted). Category ObjectNotFound.</summary>
+    public const string TraceLogUnavailable = "BpfTraceLogUnavailable";
 }
