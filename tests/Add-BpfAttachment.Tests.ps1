@@ -31,6 +31,21 @@ Describe 'Add-BpfAttachment' {
             finally { $o.Dispose() }
         }
 
+        It 'registers struct_ops maps of an object, and Remove-BpfAttachment unregisters them' {
+            $o = Import-BpfObject (Join-Path $fixtures 'struct_ops.bpf.o') | Invoke-BpfLoad
+            try {
+                $links = @($o | Add-BpfAttachment -WarningVariable warnings)
+                $links.Count | Should -Be 1
+                $links[0].Kind | Should -Be 'struct_ops'
+                $links[0].ProgramName | Should -Be 'psbpf_cc'
+                $warnings | Should -BeNullOrEmpty   # struct_ops programs need no target of their own
+                (Get-Content /proc/sys/net/ipv4/tcp_available_congestion_control) -split ' ' | Should -Contain 'psbpf_cc'
+                $o | Remove-BpfAttachment -Confirm:$false
+                (Get-Content /proc/sys/net/ipv4/tcp_available_congestion_control) -split ' ' | Should -Not -Contain 'psbpf_cc'
+            }
+            finally { $o.Dispose() }
+        }
+
         It 'attaches nothing with -WhatIf' {
             $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
             try {

@@ -140,6 +140,48 @@ public sealed class StructOpsTests
     }
 
     [Fact]
+    public void A_registration_in_an_attach_scope_is_undone_when_the_scope_is_not_completed()
+    {
+        int handles = KernelObjects.BpfHandles();
+        using (var obj = BpfObject.Open(Fixtures.Object("struct_ops_link")))
+        {
+            obj.Load();
+            var map = obj.Maps["psbpf_cc_link"];
+            using (var scope = new BpfAttachScope())
+            {
+                var link = scope.Attach(map);
+                Assert.Contains(link, obj.GetLinks());
+                Assert.Contains("psbpf_cc_link", Available());
+            } // not completed: rolled back, as on Ctrl+C during Add-BpfAttachment
+
+            Assert.DoesNotContain("psbpf_cc_link", Available());
+            Assert.Empty(obj.GetLinks());
+            using (var scope = new BpfAttachScope())
+            {
+                scope.Attach(map); // a link map attaches again (its value was written once; EBUSY is expected and fine)
+                scope.Complete();
+            }
+
+            Assert.Contains("psbpf_cc_link", Available());
+        } // disposing the object unregisters it
+
+        Assert.DoesNotContain("psbpf_cc_link", Available());
+
+        // a plain SEC(".struct_ops") map registers once: the kernel refuses a second value, and the error says why
+        using (var obj = BpfObject.Open(Fixtures.Object("struct_ops")))
+        {
+            obj.Load();
+            obj.Maps["psbpf_cc"].Attach().Dispose();
+            var e = Assert.Throws<BpfSyscallException>(() => obj.Maps["psbpf_cc"].Attach());
+            Assert.Equal("EBUSY", e.ErrorName);
+            Assert.Contains("registers once", e.Message);
+            Assert.Empty(obj.GetLinks());
+        }
+
+        Assert.Equal(handles, KernelObjects.BpfHandles());
+    }
+
+    [Fact]
     public void Creating_an_optional_map_loads_its_programs()
     {
         using var obj = BpfObject.Open(Fixtures.Object("struct_ops_link"));

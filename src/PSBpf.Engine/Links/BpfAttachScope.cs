@@ -25,9 +25,21 @@ public sealed class BpfAttachScope : IDisposable
     public BpfLink Attach(BpfProgram program, BpfAttachOptions? options = null, string? pinPath = null)
     {
         ArgumentNullException.ThrowIfNull(program);
+        return Keep(() => BpfAttacher.Attach(program, options), pinPath);
+    }
+
+    /// <summary>Registers the struct_ops map <paramref name="structOps"/> (<see cref="BpfMap.Attach"/>) and keeps the registration in the scope.</summary>
+    public BpfLink Attach(BpfMap structOps, string? pinPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(structOps);
+        return Keep(structOps.Attach, pinPath);
+    }
+
+    private BpfLink Keep(Func<BpfLink> attach, string? pinPath)
+    {
         ObjectDisposedException.ThrowIf(_completed, this);
         _cancel.ThrowIfCancellationRequested();
-        var link = BpfAttacher.Attach(program, options);
+        var link = attach();
         try
         {
             if (pinPath is not null) link.Pin(pinPath);

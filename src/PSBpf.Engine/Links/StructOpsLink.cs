@@ -41,6 +41,11 @@ public sealed class StructOpsLink : BpfLink
         {
             // a link map's value is written once; a second attach reuses it (as libbpf does)
         }
+        catch (BpfSyscallException e) when (e.Errno == Errno.EBUSY)
+        {
+            throw new BpfSyscallException(e.Operation, e.Errno,
+                "a SEC(\".struct_ops\") map registers once: it is registered now, or was and has been unregistered; load the object again to register anew (SEC(\".struct_ops.link\") maps can attach again)");
+        }
 
         if (!isLink)
         {

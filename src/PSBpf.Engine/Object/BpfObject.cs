@@ -109,9 +109,12 @@ public sealed class BpfObject : IDisposable
         if (_disposed) return;
         _disposed = true;
         // links keep their programs alive in the kernel, so they go first or the programs would outlive the object
-        foreach (var link in _programs.SelectMany(p => p.GetLinks()).Concat(_maps.SelectMany(m => m.GetLinks()))) link.Dispose();
+        foreach (var link in GetLinks()) link.Dispose();
         ReleaseKernelObjects();
     }
+
+    /// <summary>Live links of the object: those made through its programs' Attach and its struct_ops maps' registrations.</summary>
+    public IReadOnlyList<BpfLink> GetLinks() => [.. _programs.SelectMany(p => p.GetLinks()), .. _maps.SelectMany(m => m.GetLinks())];
 
     private readonly List<(string Path, uint LinkId)> _linkPins = [];
 
@@ -124,7 +127,7 @@ public sealed class BpfObject : IDisposable
     public IReadOnlyList<string> Unpin()
     {
         var removed = new List<string>();
-        foreach (var link in _programs.SelectMany(p => p.GetLinks()).Concat(_maps.SelectMany(m => m.GetLinks())))
+        foreach (var link in GetLinks())
         {
             var path = link.PinPath;
             if (path is not null && link.Unpin()) removed.Add(path);

@@ -18,7 +18,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     private const string ObjectSet = "Object";
     private const string ProgramSet = "Program";
 
-    /// <summary>A loaded object: every loaded program of it is attached.</summary>
+    /// <summary>A loaded object: every loaded program of it is attached, and its struct_ops maps are registered.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
     [ValidateNotNull]
     public BpfObject InputObject { get; set; } = null!;
@@ -178,12 +178,19 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         }
 
         var needTarget = new List<string>();
-        foreach (var p in programs)
+        foreach (var p in programs.Where(p => p.Type != BpfProgramType.struct_ops))
         {
             string? pin = pinPath is null ? null : System.IO.Path.Join(pinPath, p.Name);
             if (p.CanAutoAttach) Attach(scope, p, explicitTarget: false, pin);
             else if (HasTarget) Attach(scope, p, explicitTarget: true, pin);
             else needTarget.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\"))");
+        }
+
+        // struct_ops programs run through their maps: each created struct_ops map is registered (skeleton attach)
+        foreach (var m in InputObject.Maps.Where(m => m.StructOpsType is not null && m.Id is not null && names.Any(n => n.IsMatch(m.Name))))
+        {
+            string? pin = pinPath is null || (m.Flags & 0x2000) == 0 ? null : System.IO.Path.Join(pinPath, m.Name); // only BPF_F_LINK maps make a link to pin
+            AttachStructOps(scope, m, pin);
         }
 
         WriteObject(scope.Complete(), enumerateCollection: true);
@@ -207,6 +214,19 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         {
             var info = BpfErrorClassifier.ClassifyAttach(e, program.Name);
             WriteBpfError(e, info, program);
+        }
+    }
+
+    private void AttachStructOps(BpfAttachScope scope, BpfMap map, string? pinPath)
+    {
+        if (!ShouldProcess($"struct_ops map '{map.Name}' ({map.StructOpsType})", "Register")) return;
+        try
+        {
+            scope.Attach(map, pinPath);
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, BpfErrorClassifier.ClassifyAttach(e, map.Name), map);
         }
     }
 

@@ -69,7 +69,7 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
         IEnumerable<BpfLink> links = ParameterSetName switch
         {
             ProgramSet => Program.GetLinks(),
-            ObjectSet => Object.Programs.SelectMany(p => p.GetLinks()).ToList(),
+            ObjectSet => Object.GetLinks(),
             _ => InputObject,
         };
 

@@ -35,7 +35,7 @@ public sealed class RemoveBpfObjectCommand : BpfCmdletBase
                 continue;
             }
 
-            int links = obj.Programs.Sum(p => p.GetLinks().Count);
+            int links = obj.GetLinks().Count;
             string target = $"BPF object '{obj.Name}' ({obj.Programs.Count} programs, {obj.Maps.Count} maps, {links} links)";
             if (!ShouldProcess(target, Unpin ? "Detach, close and unpin" : "Detach and close")) continue;
             try
