@@ -223,6 +223,7 @@ Describe 'Add-BpfAttachment' {
                     rmdir $cg  # cgroupfs: the directory goes as a whole, its control files cannot be removed one by one
                 }
             }
+        }
 
         It 'pins the new link with -PinPath; a used path is BpfPinExists' {
             $dir = "/sys/fs/bpf/psbpf-pester-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
