@@ -5,7 +5,12 @@ namespace PSBpf.Engine;
 /// <summary>Finds the file and file offset a uprobe goes to, as libbpf does: $PATH for bare names, ELF symbols for functions.</summary>
 internal static class UprobeTarget
 {
-    /// <summary>The absolute path of <paramref name="binary"/>; a name without '/' is searched in $PATH.</summary>
+    /// <summary>
+    /// The absolute path of <paramref name="binary"/>, as libbpf's resolve_full_path: a name without '/' is a shared
+    /// library when it ends in ".so" or holds ".so.", searched in $LD_LIBRARY_PATH, /usr/lib64, /usr/lib and the
+    /// architecture's multiarch directory (readable files); any other name is searched in $PATH, /usr/bin and /usr/sbin
+    /// (executable files).
+    /// </summary>
     public static string ResolvePath(string binary)
     {
         if (binary.Contains('/', StringComparison.Ordinal))
@@ -13,14 +18,35 @@ internal static class UprobeTarget
             return File.Exists(binary) ? Path.GetFullPath(binary) : throw new FileNotFoundException($"uprobe target '{binary}' does not exist", binary);
         }
 
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        bool library = binary.EndsWith(".so", StringComparison.Ordinal) || binary.Contains(".so.", StringComparison.Ordinal);
+        var searched = library
+            ? new[] { Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), "/usr/lib64:/usr/lib", MultiarchLibDir() }
+            : new[] { Environment.GetEnvironmentVariable("PATH"), "/usr/bin:/usr/sbin" };
+        foreach (var dir in searched.Where(d => d is not null).SelectMany(d => d!.Split(':', StringSplitOptions.RemoveEmptyEntries)))
         {
             var candidate = Path.Combine(dir, binary);
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+            if (File.Exists(candidate) && (library || IsExecutable(candidate))) return Path.GetFullPath(candidate);
         }
 
-        throw new FileNotFoundException($"uprobe target '{binary}' is not in $PATH", binary);
+        throw new FileNotFoundException(library
+            ? $"uprobe target library '{binary}' is not in $LD_LIBRARY_PATH, /usr/lib64, /usr/lib or {MultiarchLibDir()}"
+            : $"uprobe target '{binary}' is not in $PATH, /usr/bin or /usr/sbin", binary);
     }
+
+    private static bool IsExecutable(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
+    /// <summary>Debian's multiarch library directory for this process's architecture (libbpf assumes the target matches it).</summary>
+    internal static string? MultiarchLibDir() => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 => "/lib/x86_64-linux-gnu",
+        System.Runtime.InteropServices.Architecture.X86 => "/lib/i386-linux-gnu",
+        System.Runtime.InteropServices.Architecture.Arm64 => "/lib/aarch64-linux-gnu",
+        System.Runtime.InteropServices.Architecture.Arm => "/lib/arm-linux-gnueabihf",
+        System.Runtime.InteropServices.Architecture.S390x => "/lib/s390x-linux-gnu",
+        System.Runtime.InteropServices.Architecture.Ppc64le => "/lib/powerpc64le-linux-gnu",
+        _ => null,
+    };
 
     /// <summary>
     /// The file offset of function <paramref name="symbol"/>: its st_value (a virtual address in executables and shared
