@@ -13,6 +13,8 @@ command -v make >/dev/null 2>&1 || need_pkgs+=(make)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # veth pairs and network namespaces for the XDP/tcx tests
 if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
+# the disassembler tests compare with LLVM 14's llvm-objdump and llvm-mc (clang-14 does not pull them in)
+command -v llvm-objdump-14 >/dev/null 2>&1 && command -v llvm-mc-14 >/dev/null 2>&1 || need_pkgs+=(llvm-14)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "setup: installing ${need_pkgs[*]}"
