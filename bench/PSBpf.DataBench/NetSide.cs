@@ -20,6 +20,14 @@ internal static class NetSide
         return (count, sum);
     });
 
+    /// <summary>BpfMapAccess.ForEachEntry: the allocation-free dump, key and value spans per entry; count and sum the u64 values.</summary>
+    public static Run DumpSpans(BpfMap map, int warmup, int iterations) => Time(warmup, iterations, () =>
+    {
+        ulong sum = 0;
+        long count = map.ForEachEntry((_, value) => sum += BinaryPrimitives.ReadUInt64LittleEndian(value));
+        return ((ulong)count, sum);
+    });
+
     /// <summary>BpfMapValues.DecodedEntries: keys and values decoded through the map's BTF (u32 → uint, u64 → ulong).</summary>
     public static Run DumpDecoded(BpfMap map, int warmup, int iterations) => Time(warmup, iterations, () =>
     {

@@ -56,12 +56,15 @@ try
     // JIT warm-up for the .NET rows before round 1 (the C side is compiled ahead of time).
     NetSide.DumpRaw(map, 0, 2);
     NetSide.DumpDecoded(map, 0, 2);
+    NetSide.DumpSpans(map, 0, 2);
     NetSide.Drain(reader, server, records, 0, 2);
 
     var rows = new (string Key, string Label, Func<Run> C, Func<Run> Net, ulong Count, ulong Sum)[]
     {
         ("batch", $"full dump, 1M u32→u64: libbpf `bpf_map_lookup_batch` ({batch}/call) vs PSBpf `Entries()` (raw bytes)",
             () => server.Measure($"dump_batch {DumpWarmup} {dumpIters} {batch}"), () => NetSide.DumpRaw(map, DumpWarmup, dumpIters), Entries, expectedSum),
+        ("spans", $"full dump, 1M: libbpf `bpf_map_lookup_batch` ({batch}/call) vs PSBpf `ForEachEntry()` (raw bytes as spans)",
+            () => server.Measure($"dump_batch {DumpWarmup} {dumpIters} {batch}"), () => NetSide.DumpSpans(map, DumpWarmup, dumpIters), Entries, expectedSum),
         ("loop", "full dump, 1M: libbpf get_next_key + lookup loop vs PSBpf `Entries()` (raw bytes)",
             () => server.Measure($"dump_loop 0 {loopIters}"), () => NetSide.DumpRaw(map, DumpWarmup, dumpIters), Entries, expectedSum),
         ("decoded", $"full dump, 1M: libbpf `bpf_map_lookup_batch` ({batch}/call) vs PSBpf `DecodedEntries()` (BTF-decoded)",

@@ -44,9 +44,29 @@ public static class BpfMapValues
     /// <summary>Every entry, decoded.</summary>
     public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map)
     {
-        foreach (var e in map.Entries())
+        // Decoded straight from the batch buffers: the raw bytes of each entry are never copied into arrays of their own.
+        var reader = BpfMapBatchReader.TryOpen(map, out bool more);
+        if (reader is null)
         {
-            yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+            foreach (var e in map.Entries())
+            {
+                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+            }
+
+            yield break;
+        }
+
+        using (reader)
+        {
+            int keySize = reader.KeySize, valueSize = reader.ValueSize;
+            for (; more; more = reader.Next())
+            {
+                for (int i = 0; i < reader.Count; i++)
+                {
+                    var key = Decode(map, map.KeyTypeId, reader.Keys.Slice(i * keySize, keySize));
+                    yield return new KeyValuePair<object?, object?>(key, DecodeValue(map, reader.Values.Slice(i * valueSize, valueSize)));
+                }
+            }
         }
     }
 
@@ -63,16 +83,23 @@ public static class BpfMapValues
     public static object? DecodeKey(BpfMap map, byte[] key) => Decode(map, map.KeyTypeId, key);
 
     /// <summary>Decodes value bytes (per-CPU: an array with one value per CPU).</summary>
-    public static object? DecodeValue(BpfMap map, byte[] value)
+    public static object? DecodeValue(BpfMap map, byte[] value) =>
+        BpfMapAccess.IsPerCpu(map.Type) ? DecodeValue(map, (ReadOnlySpan<byte>)value) : Decode(map, map.ValueTypeId, value);
+
+    private static object? DecodeValue(BpfMap map, ReadOnlySpan<byte> value)
     {
         if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value);
         int slot = BpfMapAccess.PerCpuSlot(map);
         var result = new object?[value.Length / slot];
-        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.AsSpan(c * slot, (int)map.ValueSize).ToArray());
+        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.Slice(c * slot, (int)map.ValueSize));
         return result;
     }
 
-    private static object? Decode(BpfMap map, uint typeId, byte[] bytes)
+    // Without BTF, bytes that are not an integer come back as the caller's own array, not a copy.
+    private static object? Decode(BpfMap map, uint typeId, byte[] bytes) =>
+        (typeId == 0 || map.Object.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes);
+
+    private static object? Decode(BpfMap map, uint typeId, ReadOnlySpan<byte> bytes)
     {
         if (typeId != 0 && map.Object.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
         return bytes.Length switch
@@ -81,7 +108,7 @@ public static class BpfMapValues
             2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
             4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
             8 => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-            _ => bytes,
+            _ => bytes.ToArray(),
         };
     }
 
