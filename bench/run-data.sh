@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Map-dump and ring-buffer benchmark, PSBpf vs libbpf, side by side in one run (root: it loads a program and pins maps
 # under /sys/fs/bpf/psbpf-bench-<pid>, removed at the end). Extra arguments go to the .NET harness:
-#   bench/run-data.sh --rounds 5 --dump-iters 5 --loop-iters 1 --ring-iters 5 --records 1000000 --batch 4096
+#   bench/run-data.sh --rounds 8 --dump-iters 5 --loop-iters 1 --ring-iters 10 --records 1000000 --batch 4096
 # Needs: clang (BPF target), gcc, libbpf-dev (>= 1.0), libelf-dev, zlib1g-dev, the .NET 10 SDK, a kernel with bpf_loop (5.17+).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -55,6 +55,7 @@ internal static class NetSide
         {
             if (producer.Done($"produce {records}") != (ulong)records) throw new InvalidOperationException("the ring buffer is too small for the records");
             count = sum = 0;
+            if (i == 0) StartCosts();
             long t0 = Stopwatch.GetTimestamp();
             while (count < (ulong)records)
             {
@@ -65,8 +66,12 @@ internal static class NetSide
             if (i >= 0) samples[i] = Ns(t1 - t0);
         }
 
+        StopCosts();
         return new Run(count, sum, samples);
     }
+
+    /// <summary>GCs (gen0, gen1, gen2) and minor page faults during the timed iterations of the last PSBpf row run.</summary>
+    public static (int Gen0, int Gen1, int Gen2, long Faults) LastCosts { get; private set; }
 
     private static Run Time(int warmup, int iterations, Func<(ulong Count, ulong Sum)> once)
     {
@@ -74,13 +79,29 @@ internal static class NetSide
         (ulong, ulong) last = default;
         for (int i = -warmup; i < iterations; i++)
         {
+            if (i == 0) StartCosts();
             long t0 = Stopwatch.GetTimestamp();
             last = once();
             long t1 = Stopwatch.GetTimestamp();
             if (i >= 0) samples[i] = Ns(t1 - t0);
         }
 
+        StopCosts();
         return new Run(last.Item1, last.Item2, samples);
+    }
+
+    private static (int, int, int, long) _start;
+
+    private static void StartCosts() => _start = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), MinorFaults());
+
+    private static void StopCosts() => LastCosts = (GC.CollectionCount(0) - _start.Item1, GC.CollectionCount(1) - _start.Item2,
+        GC.CollectionCount(2) - _start.Item3, MinorFaults() - _start.Item4);
+
+    // minflt, the 10th field of /proc/self/stat (the 8th after the parenthesised command name).
+    private static long MinorFaults()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static long Ns(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
