@@ -59,15 +59,30 @@ public static class BpfMapValues
         using (reader)
         {
             int keySize = reader.KeySize, valueSize = reader.ValueSize;
+            // Integer keys and values (the common case) are resolved once, not per entry; anything else, and any size the
+            // type does not fit, goes through the general decoder, which also reports the errors.
+            var keyInt = more ? IntType(map, map.KeyTypeId, keySize) : null;
+            var valueInt = !more || BpfMapAccess.IsPerCpu(map.Type) ? null : IntType(map, map.ValueTypeId, valueSize);
             for (; more; more = reader.Next())
             {
                 for (int i = 0; i < reader.Count; i++)
                 {
-                    var key = Decode(map, map.KeyTypeId, reader.Keys.Slice(i * keySize, keySize));
-                    yield return new KeyValuePair<object?, object?>(key, DecodeValue(map, reader.Values.Slice(i * valueSize, valueSize)));
+                    var k = reader.Keys.Slice(i * keySize, keySize);
+                    var key = keyInt is not null ? BtfValueCodec.DecodeInt(keyInt, k) : Decode(map, map.KeyTypeId, k);
+                    var v = reader.Values.Slice(i * valueSize, valueSize);
+                    var value = valueInt is not null ? BtfValueCodec.DecodeInt(valueInt, v) : DecodeValue(map, v);
+                    yield return new KeyValuePair<object?, object?>(key, value);
                 }
             }
         }
+    }
+
+    /// <summary>The BTF integer type of a key or value when it is one and fits <paramref name="length"/> bytes, else null.</summary>
+    private static BtfInt? IntType(BpfMap map, uint typeId, int length)
+    {
+        if (typeId == 0 || map.Object.Btf is not { } btf) return null;
+        var i = BtfValueCodec.ResolveInt(btf, typeId, out long size);
+        return i is not null && i.Size > 0 && size <= length && i.Size <= length ? i : null;
     }
 
     /// <summary>Encodes a key through the key type (or as an integer/bytes without BTF).</summary>
