@@ -99,7 +99,7 @@ internal sealed unsafe class BpfMapBatchReader : IDisposable
                 r = Bpf.MapLookupBatch(_fd, _first ? null : ci, co, k, v, (uint)_chunk);
             }
 
-            if (-r.error == Errno.ENOSPC && _chunk < 1 << 20)
+            if (-r.error == Errno.ENOSPC && _chunk < 1 << 20 && (long)_chunk * 4 * (KeySize + ValueSize) <= Array.MaxLength)
             {
                 Grow(); // one hash bucket holds more entries than the buffer: retry the same cursor with more room
                 continue;
