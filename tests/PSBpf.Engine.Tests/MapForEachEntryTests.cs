@@ -87,11 +87,22 @@ public class MapForEachEntryTests
         obj.Load();
         Assert.Equal(0, obj.Maps["lru_pcpu"].ForEachEntry((_, _) => throw new InvalidOperationException("called for an empty map")));
 
-        using var maps = BpfObject.Open(Fixtures.Object("maps"));
-        maps.Load();
-        var queue = maps.Maps.First(m => m.Type == BpfMapType.queue);
-        var e = Assert.Throws<InvalidOperationException>(() => queue.ForEachEntry((_, _) => { }));
-        Assert.Contains(queue.Name, e.Message);
+        // The maps fixture pins one map by name: give it a pin root of its own, removed afterwards.
+        string root = Path.Combine("/sys/fs/bpf", "psbpf-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            using var maps = BpfObject.Open(Fixtures.Object("maps"));
+            maps.Load(new BpfLoadOptions { PinRoot = root });
+            var queue = maps.Maps.First(m => m.Type == BpfMapType.queue);
+            var e = Assert.Throws<InvalidOperationException>(() => queue.ForEachEntry((_, _) => { }));
+            Assert.Contains(queue.Name, e.Message);
+        }
+        finally
+        {
+            foreach (var f in Directory.EnumerateFiles(root)) File.Delete(f);
+            Directory.Delete(root);
+        }
     }
 
     [Fact]
