@@ -212,10 +212,10 @@ public class MapBatchTests
     {
         using var obj = BpfObject.Open(Fixtures.Object("bootstrap"));
         obj.Load();
-        var map = obj.Maps["exec_start"]; // hash, 8192 entries: 3000 need several 256-entry batches
-        for (uint k = 0; k < 3000; k++) map.Update(BitConverter.GetBytes(k), BitConverter.GetBytes((ulong)k * 3));
+        var map = obj.Maps["exec_start"]; // hash, 8192 entries: 8000 need several 4096-entry batches
+        for (uint k = 0; k < 8000; k++) map.Update(BitConverter.GetBytes(k), BitConverter.GetBytes((ulong)k * 3));
         var entries = map.Entries().ToList();
-        Assert.Equal(3000, entries.Select(e => BitConverter.ToUInt32(e.Key)).Distinct().Count());
+        Assert.Equal(8000, entries.Select(e => BitConverter.ToUInt32(e.Key)).Distinct().Count());
         Assert.All(entries, e => Assert.Equal((ulong)BitConverter.ToUInt32(e.Key) * 3, BitConverter.ToUInt64(e.Value)));
         Assert.Equal(KeyByKey(map).Count, entries.Count);
     }

@@ -192,7 +192,22 @@ public static class BtfValueCodec
         }
     }
 
-    private static object DecodeInt(BtfInt i, ReadOnlySpan<byte> d)
+    /// <summary>
+    /// The integer type <paramref name="typeId"/> resolves to (through typedefs and modifiers) and the bytes
+    /// <see cref="Decode(BtfSpec, uint, ReadOnlySpan{byte})"/> requires for it, or null for other kinds. With both, a caller
+    /// decoding many values of one type skips the per-value resolution: <see cref="DecodeInt"/> on at least
+    /// <paramref name="size"/> bytes gives exactly what Decode gives.
+    /// </summary>
+    internal static BtfInt? ResolveInt(BtfSpec btf, uint typeId, out long size)
+    {
+        size = 0;
+        if (btf.Resolve(typeId) is not BtfInt i) return null;
+        size = btf.SizeOf(typeId);
+        return i;
+    }
+
+    /// <summary>An integer (or bool) of type <paramref name="i"/>, boxed as its .NET type of the same width and sign.</summary>
+    internal static object DecodeInt(BtfInt i, ReadOnlySpan<byte> d)
     {
         if (d.Length < i.Size || i.Size == 0)
         {

@@ -70,16 +70,21 @@ internal sealed unsafe class RingBufferRing : IDisposable
     /// <summary>Consumes every committed record; stops at the first one still being written.</summary>
     public int Drain(BpfRecordHandler onRecord)
     {
+        // Locals, not fields: the loop runs once per record, and the handler call would otherwise force a reload of each.
+        ulong* consumerPos = (ulong*)_consumer.Address;
+        ulong* producerPos = (ulong*)_producer.Address;
+        byte* data = _data;
+        ulong mask = _mask;
         int count = 0;
-        ulong cons = ConsumerPosition();
+        ulong cons = Volatile.Read(ref *consumerPos);
         while (true)
         {
             bool progressed = false;
             // Acquire: the record headers and data below the producer position are visible once the position is.
-            ulong prod = ProducerPosition();
+            ulong prod = Volatile.Read(ref *producerPos);
             while (cons < prod)
             {
-                byte* header = _data + (cons & _mask);
+                byte* header = data + (cons & mask);
                 // Acquire: the producer clears BUSY with a release store after writing the record.
                 uint len = Volatile.Read(ref *(uint*)header);
                 if ((len & BusyBit) != 0) return count; // committed in order: nothing after a busy record is readable yet
@@ -99,7 +104,7 @@ internal sealed unsafe class RingBufferRing : IDisposable
                 {
                     // Release: the producer may reuse the space only after the handler has finished with it.
                     cons = next;
-                    Volatile.Write(ref *(ulong*)_consumer.Address, cons);
+                    Volatile.Write(ref *consumerPos, cons);
                 }
             }
 

@@ -128,10 +128,23 @@ public static unsafe partial class BpfMapAccess
     /// </summary>
     public static IEnumerable<BpfMapEntry> Entries(this BpfMap map)
     {
-        var batched = BatchEntries(map);
-        if (batched is not null)
+        // Entries are handed out one batch at a time rather than after reading the whole map, so a caller that does not keep
+        // them lets them die young (a million retained entries cost more in GC than in system calls).
+        var reader = BpfMapBatchReader.TryOpen(map, out bool more);
+        if (reader is not null)
         {
-            foreach (var e in batched) yield return e;
+            using (reader)
+            {
+                int keySize = reader.KeySize, valueSize = reader.ValueSize;
+                for (; more; more = reader.Next())
+                {
+                    for (int i = 0; i < reader.Count; i++)
+                    {
+                        yield return new BpfMapEntry(reader.Keys.Slice(i * keySize, keySize).ToArray(), reader.Values.Slice(i * valueSize, valueSize).ToArray());
+                    }
+                }
+            }
+
             yield break;
         }
 
@@ -144,47 +157,18 @@ public static unsafe partial class BpfMapAccess
     /// <summary>The whole map read with BPF_MAP_LOOKUP_BATCH, or null when this map type (or kernel) has no batch lookup.</summary>
     internal static List<BpfMapEntry>? BatchEntries(BpfMap map)
     {
-        var fd = Loaded(map);
-        if (IsQueueOrStack(map.Type)) return null;
-        int chunk = 256;
-        int keySize = (int)map.KeySize, valueSize = ValueBufferSize(map);
-        var keys = new byte[chunk * keySize];
-        var values = new byte[chunk * valueSize];
-        var cursorIn = new byte[Math.Max(8, keySize)]; // the batch token: a bucket or index, at most a key in size
-        var cursorOut = new byte[cursorIn.Length];
+        using var reader = BpfMapBatchReader.TryOpen(map, out bool more);
+        if (reader is null) return null;
         var result = new List<BpfMapEntry>();
-        bool first = true;
-        while (true)
+        for (; more; more = reader.Next())
         {
-            (int filled, bool done, int error) r;
-            fixed (byte* ci = cursorIn, co = cursorOut, k = keys, v = values)
+            for (int i = 0; i < reader.Count; i++)
             {
-                r = Bpf.MapLookupBatch(fd, first ? null : ci, co, k, v, (uint)chunk);
+                result.Add(new BpfMapEntry(reader.Keys.Slice(i * reader.KeySize, reader.KeySize).ToArray(), reader.Values.Slice(i * reader.ValueSize, reader.ValueSize).ToArray()));
             }
-
-            if (-r.error == Errno.ENOSPC && chunk < 1 << 20)
-            {
-                chunk *= 4; // one hash bucket holds more entries than the buffer: retry the same cursor with more room
-                keys = new byte[chunk * keySize];
-                values = new byte[chunk * valueSize];
-                continue;
-            }
-
-            if (r.error != 0)
-            {
-                if (first && (-r.error is Errno.EINVAL or Errno.ENOTSUPP or Errno.EOPNOTSUPP)) return null; // no batch for this type
-                throw new BpfSyscallException($"BPF_MAP_LOOKUP_BATCH on map '{map.Name}'", -r.error);
-            }
-
-            for (int i = 0; i < r.filled; i++)
-            {
-                result.Add(new BpfMapEntry(keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray()));
-            }
-
-            if (r.done) return result;
-            cursorOut.CopyTo(cursorIn, 0);
-            first = false;
         }
+
+        return result;
     }
 
     private static bool NextKey(BpfFd fd, byte[]? current, byte[] next, string name)

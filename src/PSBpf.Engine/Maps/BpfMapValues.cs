@@ -49,10 +49,56 @@ public static partial class BpfMapValues
     /// <summary>Every entry, decoded (values with a bpf_spin_lock read under it).</summary>
     public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map)
     {
-        foreach (var e in map.ConsistentEntries())
+        if (BpfMapAccess.HasSpinLock(map))
         {
-            yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+            // a spin-locked value is read key by key under its lock, so no entry is torn
+            foreach (var e in map.ConsistentEntries())
+            {
+                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+            }
+
+            yield break;
         }
+
+        // Decoded straight from the batch buffers: the raw bytes of each entry are never copied into arrays of their own.
+        var reader = BpfMapBatchReader.TryOpen(map, out bool more);
+        if (reader is null)
+        {
+            foreach (var e in map.Entries())
+            {
+                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+            }
+
+            yield break;
+        }
+
+        using (reader)
+        {
+            int keySize = reader.KeySize, valueSize = reader.ValueSize;
+            // Integer keys and values (the common case) are resolved once, not per entry; anything else, and any size the
+            // type does not fit, goes through the general decoder, which also reports the errors.
+            var keyInt = more ? IntType(map, map.KeyTypeId, keySize) : null;
+            var valueInt = !more || BpfMapAccess.IsPerCpu(map.Type) ? null : IntType(map, map.ValueTypeId, valueSize);
+            for (; more; more = reader.Next())
+            {
+                for (int i = 0; i < reader.Count; i++)
+                {
+                    var k = reader.Keys.Slice(i * keySize, keySize);
+                    var key = keyInt is not null ? BtfValueCodec.DecodeInt(keyInt, k) : Decode(map, map.KeyTypeId, k);
+                    var v = reader.Values.Slice(i * valueSize, valueSize);
+                    var value = valueInt is not null ? BtfValueCodec.DecodeInt(valueInt, v) : DecodeValue(map, v);
+                    yield return new KeyValuePair<object?, object?>(key, value);
+                }
+            }
+        }
+    }
+
+    /// <summary>The BTF integer type of a key or value when it is one and fits <paramref name="length"/> bytes, else null.</summary>
+    private static BtfInt? IntType(BpfMap map, uint typeId, int length)
+    {
+        if (typeId == 0 || map.Object.Btf is not { } btf) return null;
+        var i = BtfValueCodec.ResolveInt(btf, typeId, out long size);
+        return i is not null && i.Size > 0 && size <= length && i.Size <= length ? i : null;
     }
 
     /// <summary>Encodes a key through the key type (or as an integer/bytes without BTF).</summary>
@@ -68,16 +114,23 @@ public static partial class BpfMapValues
     public static object? DecodeKey(BpfMap map, byte[] key) => Decode(map, map.KeyTypeId, key);
 
     /// <summary>Decodes value bytes (per-CPU: an array with one value per CPU).</summary>
-    public static object? DecodeValue(BpfMap map, byte[] value)
+    public static object? DecodeValue(BpfMap map, byte[] value) =>
+        BpfMapAccess.IsPerCpu(map.Type) ? DecodeValue(map, (ReadOnlySpan<byte>)value) : Decode(map, map.ValueTypeId, value);
+
+    private static object? DecodeValue(BpfMap map, ReadOnlySpan<byte> value)
     {
         if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value);
         int slot = BpfMapAccess.PerCpuSlot(map);
         var result = new object?[value.Length / slot];
-        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.AsSpan(c * slot, (int)map.ValueSize).ToArray());
+        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.Slice(c * slot, (int)map.ValueSize));
         return result;
     }
 
-    private static object? Decode(BpfMap map, uint typeId, byte[] bytes)
+    // Without BTF, bytes that are not an integer come back as the caller's own array, not a copy.
+    private static object? Decode(BpfMap map, uint typeId, byte[] bytes) =>
+        (typeId == 0 || map.Object.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes);
+
+    private static object? Decode(BpfMap map, uint typeId, ReadOnlySpan<byte> bytes)
     {
         if (typeId != 0 && map.Object.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
         return bytes.Length switch
@@ -86,7 +139,7 @@ public static partial class BpfMapValues
             2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
             4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
             8 => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-            _ => bytes,
+            _ => bytes.ToArray(),
         };
     }
 
