@@ -29,8 +29,7 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
         }
         catch (Exception e) when (!IsStopException(e))
         {
-            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
-            else WriteBpfError(e, target);
+            WriteBpfError(e, KernelMapCache.OpenFailure(e, target), target);
             return null;
         }
     }
