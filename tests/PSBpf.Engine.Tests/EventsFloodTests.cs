@@ -98,14 +98,7 @@ public class EventsFloodTests
             using var link = obj.Programs["handle_ringbuf"].Attach();
             using var consumer = new EventsFloodConsumer(reader, RingRecordLength);
             ProducePaced(consumer, N, RingBytes, RingRecordBytes);
-            Assert.Equal((ulong)N, Global(obj, "next_seq"));
-
-            Assert.True(consumer.WaitFor(N, TimeSpan.FromSeconds(10)), $"{consumer.Received} of {N} records arrived");
-            consumer.Stop();
-            Assert.Null(consumer.FirstMisorder);
-            Assert.Equal(N, consumer.Received);
-            Assert.Equal((ulong)N - 1, consumer.LastSeq);
-            Assert.Equal(0UL, Global(obj, "rb_drops"));
+            AssertAllArrivedInOrder(obj, consumer, N, "rb_drops");
             Assert.Equal(0, reader.Pending);
         }
 
@@ -179,14 +172,7 @@ public class EventsFloodTests
                 ProducePaced(consumer, N, (long)Pages * Environment.SystemPageSize, PerfRecordBytes);
             }
 
-            Assert.Equal((ulong)N, Global(obj, "next_seq"));
-
-            Assert.True(consumer.WaitFor(N, TimeSpan.FromSeconds(10)), $"{consumer.Received} of {N} records arrived");
-            consumer.Stop();
-            Assert.Null(consumer.FirstMisorder);
-            Assert.Equal(N, consumer.Received);
-            Assert.Equal((ulong)N - 1, consumer.LastSeq);
-            Assert.Equal(0UL, Global(obj, "perf_drops"));
+            AssertAllArrivedInOrder(obj, consumer, N, "perf_drops");
             Assert.Equal(0, reader.LostCount);
         }
 
@@ -300,5 +286,18 @@ public class EventsFloodTests
         obj.Load();
         Assert.Equal(["handle_perf", "handle_ringbuf"], expected.Keys.Order());
         Assert.All(obj.Programs, p => Assert.Equal(expected[p.Name], p.Tag));
+    }
+
+    /// <summary>All <paramref name="n"/> records produced reached a reader that kept up: in sequence order, none dropped by the BPF side.</summary>
+    private static void AssertAllArrivedInOrder(BpfObject obj, EventsFloodConsumer consumer, long n, string dropsGlobal)
+    {
+        Assert.Equal((ulong)n, Global(obj, "next_seq"));
+
+        Assert.True(consumer.WaitFor(n, TimeSpan.FromSeconds(10)), $"{consumer.Received} of {n} records arrived");
+        consumer.Stop();
+        Assert.Null(consumer.FirstMisorder);
+        Assert.Equal(n, consumer.Received);
+        Assert.Equal((ulong)n - 1, consumer.LastSeq);
+        Assert.Equal(0UL, Global(obj, dropsGlobal));
     }
 }

@@ -99,23 +99,11 @@ public class MapAccessTests
 [Collection(KernelCollection.Name)]
 public sealed class MapOperationTests : IDisposable
 {
-    private readonly string _root = Path.Combine("/sys/fs/bpf", "psbpf-test-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly BpfObject _obj;
+    private readonly LoadedFixture _maps = new("maps", "psbpf-test-", 12);
 
-    public MapOperationTests()
-    {
-        Directory.CreateDirectory(_root);
-        _obj = BpfObject.Open(Fixtures.Object("maps"));
-        _obj.Load(new BpfLoadOptions { PinRoot = _root });
-    }
+    private BpfObject Obj => _maps.Object;
 
-    public void Dispose()
-    {
-        _obj.Unpin();
-        _obj.Dispose();
-        foreach (var f in Directory.EnumerateFiles(_root)) File.Delete(f);
-        Directory.Delete(_root);
-    }
+    public void Dispose() => _maps.Dispose();
 
     private static byte[] Value(BpfMap map, int v)
     {
@@ -127,7 +115,7 @@ public sealed class MapOperationTests : IDisposable
     [Fact]
     public void QueueIsFirstInFirstOutAndPeekMatchesBpftool()
     {
-        var q = _obj.Maps["fifo"];
+        var q = Obj.Maps["fifo"];
         foreach (var v in new[] { 1, 2, 3 }) q.Push(Value(q, v));
         using (var peek = Bpftool.Json("map", "peek", "id", q.Id!.Value.ToString()))
         {
@@ -146,17 +134,17 @@ public sealed class MapOperationTests : IDisposable
     [Fact]
     public void StackIsLastInFirstOut()
     {
-        var s = _obj.Maps["lifo"];
+        var s = Obj.Maps["lifo"];
         foreach (var v in new[] { 1, 2, 3 }) s.Push(Value(s, v));
         Assert.Equal(Value(s, 3), s.Pop());
         Assert.Equal(Value(s, 2), s.Peek());
-        Assert.Throws<InvalidOperationException>(() => _obj.Maps["recent"].Push(new byte[8]));
+        Assert.Throws<InvalidOperationException>(() => Obj.Maps["recent"].Push(new byte[8]));
     }
 
     [Fact]
     public void LookupAndDeleteTakesTheEntry()
     {
-        var m = _obj.Maps["recent"]; // lru_hash u32 -> u64
+        var m = Obj.Maps["recent"]; // lru_hash u32 -> u64
         m.Update(BitConverter.GetBytes(7u), BitConverter.GetBytes(70UL));
         Assert.Equal(BitConverter.GetBytes(70UL), m.LookupAndDelete(BitConverter.GetBytes(7u)));
         Assert.Null(m.Lookup(BitConverter.GetBytes(7u)));
@@ -166,7 +154,7 @@ public sealed class MapOperationTests : IDisposable
     [Fact]
     public void FrozenMapRefusesUserSpaceWrites()
     {
-        var m = _obj.Maps["recent"];
+        var m = Obj.Maps["recent"];
         m.Update(BitConverter.GetBytes(1u), BitConverter.GetBytes(10UL));
         m.Freeze();
         var e = Assert.Throws<BpfSyscallException>(() => m.Update(BitConverter.GetBytes(1u), BitConverter.GetBytes(11UL)));

@@ -7,23 +7,11 @@ namespace PSBpf.Engine.Tests;
 [Collection(KernelCollection.Name)]
 public sealed class MapBatchWriteTests : IDisposable
 {
-    private readonly string _root = Path.Combine("/sys/fs/bpf", "psbpf-maps-batch-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly BpfObject _obj;
+    private readonly LoadedFixture _maps = new("maps", "psbpf-maps-batch-");
 
-    public MapBatchWriteTests()
-    {
-        Directory.CreateDirectory(_root);
-        _obj = BpfObject.Open(Fixtures.Object("maps"));
-        _obj.Load(new BpfLoadOptions { PinRoot = _root });
-    }
+    private BpfObject Obj => _maps.Object;
 
-    public void Dispose()
-    {
-        _obj.Unpin();
-        _obj.Dispose();
-        foreach (var f in Directory.EnumerateFiles(_root)) File.Delete(f);
-        Directory.Delete(_root);
-    }
+    public void Dispose() => _maps.Dispose();
 
     private static byte[] U64(ulong v) => BitConverter.GetBytes(v);
 
@@ -48,7 +36,7 @@ public sealed class MapBatchWriteTests : IDisposable
     [InlineData(BpfBatchMode.PerElement)]
     public void UpdateBatchStoresEveryElementLikeBpftoolSeesIt(BpfBatchMode mode)
     {
-        var map = _obj.Maps["numa_hash"]; // hash u64 -> u64, 128 entries
+        var map = Obj.Maps["numa_hash"]; // hash u64 -> u64, 128 entries
         var keys = Enumerable.Range(0, 100).Select(i => U64((ulong)i * 7919)).ToList();
         var values = Enumerable.Range(0, 100).Select(i => U64(0xABCD0000UL + (ulong)i)).ToList();
         Assert.Equal(100, map.UpdateBatch(keys, values, BpfUpdateFlags.Any, mode));
@@ -66,7 +54,7 @@ public sealed class MapBatchWriteTests : IDisposable
     [InlineData(BpfBatchMode.PerElement)]
     public void PartialUpdateFailureNamesTheKeyAndKeepsWhatWentBefore(BpfBatchMode mode)
     {
-        var map = _obj.Maps["numa_hash"];
+        var map = Obj.Maps["numa_hash"];
         map.Update(U64(3), U64(333));
         var keys = Enumerable.Range(0, 6).Select(i => U64((ulong)i)).ToList();
         var values = keys.Select(k => U64(BitConverter.ToUInt64(k) + 100)).ToList();
@@ -87,7 +75,7 @@ public sealed class MapBatchWriteTests : IDisposable
     [InlineData(BpfBatchMode.PerElement)]
     public void AFullMapStopsTheBatchAtTheFirstKeyThatDoesNotFit(BpfBatchMode mode)
     {
-        var map = _obj.Maps["numa_hash"]; // 128 entries, preallocated: the 129th insert fails with E2BIG
+        var map = Obj.Maps["numa_hash"]; // 128 entries, preallocated: the 129th insert fails with E2BIG
         var keys = Enumerable.Range(0, 130).Select(i => U64((ulong)i + 1000)).ToList();
         var values = keys.Select(k => U64(BitConverter.ToUInt64(k) ^ 0xFF)).ToList();
         var e = Assert.Throws<BpfMapBatchException>(() => map.UpdateBatch(keys, values, BpfUpdateFlags.Any, mode));
@@ -101,7 +89,7 @@ public sealed class MapBatchWriteTests : IDisposable
     [InlineData(BpfBatchMode.PerElement)]
     public void DeleteBatchRemovesKeysAndStopsAtAMissingOne(BpfBatchMode mode)
     {
-        var map = _obj.Maps["numa_hash"];
+        var map = Obj.Maps["numa_hash"];
         var keys = Enumerable.Range(1, 40).Select(i => U64((ulong)i)).ToList();
         map.UpdateBatch(keys, keys.Select(k => U64(BitConverter.ToUInt64(k) * 10)).ToList());
         Assert.Equal(20, map.DeleteBatch(keys.Take(20).ToList(), mode));
@@ -118,7 +106,7 @@ public sealed class MapBatchWriteTests : IDisposable
     [Fact]
     public void ArraysHaveNoBatchDeleteAndTheFallbackReportsTheKernelsAnswer()
     {
-        var map = _obj.Maps["shared_stats"]; // array
+        var map = Obj.Maps["shared_stats"]; // array
         var e = Assert.Throws<BpfMapBatchException>(() => map.DeleteBatch([U32(0)]));
         Assert.True(BpfMapAccess.KnownWithoutBatch(BpfMapType.array, delete: true)); // ENOTSUPP from BPF_MAP_DELETE_BATCH, remembered
         Assert.Equal((0, "EINVAL"), (e.FailedIndex, e.ErrorName)); // what BPF_MAP_DELETE_ELEM says for arrays
@@ -143,11 +131,11 @@ public sealed class MapBatchWriteTests : IDisposable
     [Fact]
     public void BadSizesAreRefusedBeforeTheKernelSeesThem()
     {
-        var map = _obj.Maps["numa_hash"];
+        var map = Obj.Maps["numa_hash"];
         var e = Assert.Throws<ArgumentException>(() => map.UpdateBatch([U64(1), U32(2)], [U64(1), U64(2)]));
         Assert.Contains("element 1", e.Message);
         Assert.Throws<ArgumentException>(() => map.UpdateBatch([U64(1)], []));
-        Assert.Throws<InvalidOperationException>(() => _obj.Maps["fifo"].DeleteBatch([U32(1)]));
+        Assert.Throws<InvalidOperationException>(() => Obj.Maps["fifo"].DeleteBatch([U32(1)]));
         Assert.Empty(BpftoolDump(map));
     }
 }

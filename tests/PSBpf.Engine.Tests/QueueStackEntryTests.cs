@@ -7,28 +7,16 @@ namespace PSBpf.Engine.Tests;
 [Collection(KernelCollection.Name)]
 public sealed class QueueStackEntryTests : IDisposable
 {
-    private readonly string _root = Path.Combine("/sys/fs/bpf", "psbpf-maps-qs-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly BpfObject _obj;
+    private readonly LoadedFixture _maps = new("maps", "psbpf-maps-qs-");
 
-    public QueueStackEntryTests()
-    {
-        Directory.CreateDirectory(_root);
-        _obj = BpfObject.Open(Fixtures.Object("maps"));
-        _obj.Load(new BpfLoadOptions { PinRoot = _root });
-    }
+    private BpfObject Obj => _maps.Object;
 
-    public void Dispose()
-    {
-        _obj.Unpin();
-        _obj.Dispose();
-        foreach (var f in Directory.EnumerateFiles(_root)) File.Delete(f);
-        Directory.Delete(_root);
-    }
+    public void Dispose() => _maps.Dispose();
 
     [Fact]
     public void QueuePushPeekAndDrainInFifoOrder()
     {
-        var q = _obj.Maps["fifo"]; // queue of u32, 64 slots
+        var q = Obj.Maps["fifo"]; // queue of u32, 64 slots
         foreach (var v in new object[] { 10, "20", 30UL }) q.PushValue(v);
         Assert.Equal(10u, q.PeekValue());
         using (var peek = Bpftool.Json("map", "peek", "id", q.Id!.Value.ToString()))
@@ -49,11 +37,11 @@ public sealed class QueueStackEntryTests : IDisposable
     [Fact]
     public void StackDrainsNewestFirstAndAFullQueueCanReplaceItsOldest()
     {
-        var s = _obj.Maps["lifo"];
+        var s = Obj.Maps["lifo"];
         for (uint i = 1; i <= 3; i++) s.PushValue(i);
         Assert.Equal(new uint[] { 3, 2, 1 }, s.Drain().Select(v => BitConverter.ToUInt32(v)).ToArray());
 
-        var q = _obj.Maps["fifo"];
+        var q = Obj.Maps["fifo"];
         for (uint i = 0; i < q.MaxEntries; i++) q.PushValue(i);
         var full = Assert.Throws<BpfSyscallException>(() => q.PushValue(999));
         Assert.Equal("E2BIG", full.ErrorName);
@@ -66,18 +54,18 @@ public sealed class QueueStackEntryTests : IDisposable
     [Fact]
     public void KeyedOperationsOnQueuesAndPushOnHashesAreClearErrors()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => _obj.Maps["recent"].PushValue(1));
+        var e = Assert.Throws<InvalidOperationException>(() => Obj.Maps["recent"].PushValue(1));
         Assert.Contains("recent", e.Message);
-        Assert.Throws<InvalidOperationException>(() => _obj.Maps["recent"].Drain().ToList());
-        Assert.Throws<InvalidOperationException>(() => _obj.Maps["fifo"].UpdateBatch([new byte[0]], [new byte[4]]));
-        var bad = Assert.Throws<PSBpf.Engine.Btf.BpfValueException>(() => _obj.Maps["fifo"].PushValue("not a number"));
+        Assert.Throws<InvalidOperationException>(() => Obj.Maps["recent"].Drain().ToList());
+        Assert.Throws<InvalidOperationException>(() => Obj.Maps["fifo"].UpdateBatch([new byte[0]], [new byte[4]]));
+        var bad = Assert.Throws<PSBpf.Engine.Btf.BpfValueException>(() => Obj.Maps["fifo"].PushValue("not a number"));
         Assert.Contains("value", bad.Message);
     }
 
     [Fact]
     public void AQueueOpenedByIdWorksTheSame()
     {
-        var q = _obj.Maps["fifo"];
+        var q = Obj.Maps["fifo"];
         q.PushValue(5);
         using var k = BpfKernelMap.Open(q.Id!.Value);
         Assert.True(BpfMapAccess.IsQueueOrStack(k.Map.Type));

@@ -20,8 +20,9 @@ public abstract class BpfCmdletBase : PSCmdlet, IDisposable
     /// <param name="target">The item being processed (a path or name), used as TargetObject and in the message.</param>
     protected void WriteBpfError(Exception exception, object? target) => WriteError(BpfErrorRecordFactory.FromException(exception, target));
 
-    /// <summary>Writes a non-terminating error with an explicit id, category and message.</summary>
-    protected void WriteBpfError(Exception exception, BpfErrorInfo info, object? target) => WriteError(BpfErrorRecordFactory.Create(exception, info, target));
+    /// <summary>Writes a non-terminating error with an explicit id, category and message; classified as above when <paramref name="info"/> is null.</summary>
+    protected void WriteBpfError(Exception exception, BpfErrorInfo? info, object? target) =>
+        WriteError(info is null ? BpfErrorRecordFactory.FromException(exception, target) : BpfErrorRecordFactory.Create(exception, info, target));
 
     /// <summary>Stops the pipeline with a terminating error for <paramref name="exception"/>.</summary>
     protected void ThrowBpfError(Exception exception, object? target) => ThrowTerminatingError(BpfErrorRecordFactory.FromException(exception, target));

@@ -13,14 +13,12 @@ namespace PSBpf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BpfMapItem))]
-public sealed class GetBpfMapEntryCommand : BpfCmdletBase
+public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
 {
     private const string MapSet = "Map";
     private const string InfoSet = "MapInfo";
     private const string IdSet = "Id";
     private const string PinSet = "PinnedPath";
-
-    private readonly KernelMapCache _kernelMaps = new();
 
     /// <summary>The map, from an object's Maps or from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
@@ -56,24 +54,7 @@ public sealed class GetBpfMapEntryCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        object target = ParameterSetName switch { InfoSet => MapInfo.Id, IdSet => Id, PinSet => PinnedPath, _ => Map };
-        BpfMap map;
-        try
-        {
-            map = ParameterSetName switch
-            {
-                InfoSet => _kernelMaps.ById(MapInfo.Id),
-                IdSet => _kernelMaps.ById(Id),
-                PinSet => _kernelMaps.ByPin(PinnedPath),
-                _ => _kernelMaps.Usable(Map),
-            };
-        }
-        catch (Exception e) when (!IsStopException(e))
-        {
-            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
-            else WriteBpfError(e, target);
-            return;
-        }
+        if (OpenMap(ParameterSetName switch { InfoSet => MapInfo.Id, IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
 
         try
         {
@@ -85,15 +66,8 @@ public sealed class GetBpfMapEntryCommand : BpfCmdletBase
         }
         finally
         {
-            _kernelMaps.Dispose(); // one map per input object: a long Get-BpfMap | Get-BpfMapEntry holds one fd at a time
+            KernelMaps.Dispose(); // one map per input object: a long Get-BpfMap | Get-BpfMapEntry holds one fd at a time
         }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _kernelMaps.Dispose();
-        base.Dispose(disposing);
     }
 
     private void Read(BpfMap map)

@@ -16,7 +16,6 @@ public sealed class ImportBpfObjectCommand : BpfCmdletBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private const string FileSystemProviderName = "FileSystem";
 
     /// <summary>Paths of object files; wildcards are expanded by the provider.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -46,7 +45,7 @@ public sealed class ImportBpfObjectCommand : BpfCmdletBase
                 return;
             }
 
-            foreach (var file in Resolve(path, literal))
+            foreach (var file in FileSystemPaths.Resolve(this, path, literal, WriteBpfError, nameof(Path)))
             {
                 if (CancellationToken.IsCancellationRequested)
                 {
@@ -56,66 +55,6 @@ public sealed class ImportBpfObjectCommand : BpfCmdletBase
                 Open(file);
             }
         }
-    }
-
-    /// <summary>File-system paths for one -Path/-LiteralPath value; errors for the value are written here.</summary>
-    private List<string> Resolve(string path, bool literal)
-    {
-        var files = new List<string>();
-        try
-        {
-            if (literal)
-            {
-                var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                if (CheckFileSystem(provider, path))
-                {
-                    files.Add(file);
-                }
-            }
-            else
-            {
-                var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-                if (CheckFileSystem(provider, path))
-                {
-                    files.AddRange(resolved);
-                }
-
-                if (resolved.Count == 0)
-                {
-                    WriteVerbose($"No file matches '{path}'.");
-                }
-            }
-        }
-        catch (ItemNotFoundException e)
-        {
-            WriteBpfError(new FileNotFoundException(e.Message, path, e), path);
-        }
-        catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or PSNotSupportedException or PSArgumentException)
-        {
-            WriteBpfError(
-                e,
-                new BpfErrorInfo(BpfErrorIds.PathNotFileSystem, BpfErrorCategory.InvalidArgument, $"Cannot use '{path}' as an object file path: {e.Message}"),
-                path);
-        }
-
-        return files;
-    }
-
-    private bool CheckFileSystem(ProviderInfo provider, string path)
-    {
-        if (string.Equals(provider.Name, FileSystemProviderName, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        WriteBpfError(
-            new PSArgumentException($"'{path}' is a {provider.Name} provider path; BPF object files must be on the FileSystem provider.", nameof(Path)),
-            new BpfErrorInfo(
-                BpfErrorIds.PathNotFileSystem,
-                BpfErrorCategory.InvalidArgument,
-                $"Cannot open '{path}': it resolves to the {provider.Name} provider, and BPF object files must be file-system paths."),
-            path);
-        return false;
     }
 
     private void Open(string file)

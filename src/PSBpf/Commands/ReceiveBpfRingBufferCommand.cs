@@ -17,9 +17,6 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     private const string TimeoutSet = "Timeout";
     private const string WaitSet = "Wait";
 
-    /// <summary>Longest single wait, so that the pipeline thread regularly gets control back (stop requests, output).</summary>
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
-
     private int _written;
 
     /// <summary>The ring buffer or perf event array map of a loaded object (e.g. <c>$o.Maps.rb</c>).</summary>
@@ -110,13 +107,9 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         var batch = new List<object?>();
         var perf = reader as BpfPerfBufferReader;
         long lostReported = 0;
-        long deadline = Wait ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(Timeout.TotalMilliseconds);
-        bool first = true;
-        while (first || Environment.TickCount64 < deadline)
+        var slices = new SlicedDeadline(Wait, Timeout);
+        while (slices.Next(out var wait))
         {
-            first = false;
-            long left = deadline - Environment.TickCount64;
-            var wait = left <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(left, Slice.TotalMilliseconds));
             batch.Clear();
             reader.Read(wait, CancellationToken, record =>
             {

@@ -17,9 +17,6 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
     private const string TimeoutSet = "Timeout";
     private const string WaitSet = "Wait";
 
-    /// <summary>Longest single wait, so that the pipeline thread regularly gets control back.</summary>
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
-
     private BpfTraceFilter _filter = new();
     private int _written;
 
@@ -107,13 +104,9 @@ public sealed class ReceiveBpfTraceLogCommand : BpfCmdletBase
     {
         var batch = new List<BpfTraceRecord>();
         var other = new List<string>();
-        long deadline = Wait ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(Timeout.TotalMilliseconds);
-        bool first = true;
-        while (first || Environment.TickCount64 < deadline)
+        var slices = new SlicedDeadline(Wait, Timeout);
+        while (slices.Next(out var wait))
         {
-            first = false;
-            long left = deadline - Environment.TickCount64;
-            var wait = left <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(left, Slice.TotalMilliseconds));
             batch.Clear();
             other.Clear();
             reader.Read(wait, CancellationToken, r =>

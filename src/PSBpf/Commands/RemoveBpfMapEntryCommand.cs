@@ -11,13 +11,11 @@ namespace PSBpf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveBpfMapEntryCommand : BpfCmdletBase
+public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
 {
     private const string MapSet = "Map";
     private const string IdSet = "Id";
     private const string PinSet = "PinnedPath";
-
-    private readonly KernelMapCache _kernelMaps = new();
 
     /// <summary>The map.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
@@ -40,34 +38,10 @@ public sealed class RemoveBpfMapEntryCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        object target = ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map };
-        BpfMap map;
-        try
-        {
-            map = ParameterSetName switch
-            {
-                IdSet => _kernelMaps.ById(Id),
-                PinSet => _kernelMaps.ByPin(PinnedPath),
-                _ => _kernelMaps.Usable(Map),
-            };
-        }
-        catch (Exception e) when (!IsStopException(e))
-        {
-            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
-            else WriteBpfError(e, target);
-            return;
-        }
+        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
+        if (!CheckKeyUse(map, Key, "leave out -Key to pop one value", "only queues and stacks pop without a key")) return;
 
         bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
-        if (queue ? Key is not null : Key is null)
-        {
-            string message = queue
-                ? $"Map '{map.Name}' is a {map.Type}, which has no keys; leave out -Key to pop one value."
-                : $"Map '{map.Name}' is a {map.Type}; -Key is required (only queues and stacks pop without a key).";
-            WriteBpfError(new ArgumentException(message, nameof(Key)), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
-            return;
-        }
-
         if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Pop value" : "Remove entry")) return;
         try
         {
@@ -88,12 +62,5 @@ public sealed class RemoveBpfMapEntryCommand : BpfCmdletBase
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _kernelMaps.Dispose();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _kernelMaps.Dispose();
-        base.Dispose(disposing);
-    }
+    protected override void EndProcessing() => KernelMaps.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using PSBpf.Conversion;
 using PSBpf.Engine;
-using PSBpf.Errors;
 using PSBpf.Output;
 
 namespace PSBpf.Commands;
@@ -14,13 +13,11 @@ namespace PSBpf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "BpfMapEntry", DefaultParameterSetName = MapSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(BpfMapItem))]
-public sealed class SetBpfMapEntryCommand : BpfCmdletBase
+public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
 {
     private const string MapSet = "Map";
     private const string IdSet = "Id";
     private const string PinSet = "PinnedPath";
-
-    private readonly KernelMapCache _kernelMaps = new();
 
     /// <summary>The map.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
@@ -56,34 +53,10 @@ public sealed class SetBpfMapEntryCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        object target = ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map };
-        BpfMap map;
-        try
-        {
-            map = ParameterSetName switch
-            {
-                IdSet => _kernelMaps.ById(Id),
-                PinSet => _kernelMaps.ByPin(PinnedPath),
-                _ => _kernelMaps.Usable(Map),
-            };
-        }
-        catch (Exception e) when (!IsStopException(e))
-        {
-            if (KernelMapCache.OpenFailure(e, target) is { } info) WriteBpfError(e, info, target);
-            else WriteBpfError(e, target);
-            return;
-        }
+        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
+        if (!CheckKeyUse(map, Key, "leave out -Key to push the value", "only queues and stacks take a value without a key")) return;
 
         bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
-        if (queue ? Key is not null : Key is null)
-        {
-            string message = queue
-                ? $"Map '{map.Name}' is a {map.Type}, which has no keys; leave out -Key to push the value."
-                : $"Map '{map.Name}' is a {map.Type}; -Key is required (only queues and stacks take a value without a key).";
-            WriteBpfError(new ArgumentException(message, nameof(Key)), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
-            return;
-        }
-
         if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Push value" : "Set entry")) return;
         try
         {
@@ -111,12 +84,5 @@ public sealed class SetBpfMapEntryCommand : BpfCmdletBase
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _kernelMaps.Dispose();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _kernelMaps.Dispose();
-        base.Dispose(disposing);
-    }
+    protected override void EndProcessing() => KernelMaps.Dispose();
 }

@@ -54,7 +54,7 @@ public sealed class TestBpfObjectCommand : BpfCmdletBase
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (var path in literal ? LiteralPath : Path)
         {
-            foreach (var file in FileSystemPaths.Resolve(this, path, literal, Error))
+            foreach (var file in FileSystemPaths.Resolve(this, path, literal, WriteBpfError))
             {
                 if (CancellationToken.IsCancellationRequested) return;
                 if (Directory.Exists(file))
@@ -80,12 +80,6 @@ public sealed class TestBpfObjectCommand : BpfCmdletBase
                 using (obj) Verify(obj, file);
             }
         }
-    }
-
-    private void Error(Exception exception, BpfErrorInfo? info, object? target)
-    {
-        if (info is null) WriteBpfError(exception, target);
-        else WriteBpfError(exception, info, target);
     }
 
     private void Verify(BpfObject obj, string target)

@@ -1,0 +1,62 @@
+using PSBpf.Engine;
+using PSBpf.Errors;
+
+namespace PSBpf.Commands;
+
+/// <summary>
+/// Shared by Get-, Set- and Remove-BpfMapEntry: the kernel maps they open (by object, -Id, -PinnedPath or BpfMapInfo),
+/// the errors for a map that cannot be opened, and the check that keyed maps get -Key and queues/stacks do not.
+/// </summary>
+public abstract class MapEntryCmdletBase : BpfCmdletBase
+{
+    /// <summary>Maps opened by id or pin; derived cmdlets decide when to release them (per record or at the end).</summary>
+    private protected KernelMapCache KernelMaps { get; } = new();
+
+    /// <summary>
+    /// The map <paramref name="target"/> names — a kernel id (uint), a pin path (string) or a <see cref="BpfMap"/> — or
+    /// null after writing the error: missing id or pin as BpfKernelObjectNotFound, a pin of another kind as BpfMapWrongType.
+    /// </summary>
+    private protected BpfMap? OpenMap(object target)
+    {
+        try
+        {
+            return target switch
+            {
+                uint id => KernelMaps.ById(id),
+                string path => KernelMaps.ByPin(path),
+                _ => KernelMaps.Usable((BpfMap)target),
+            };
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, KernelMapCache.OpenFailure(e, target), target);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// For cmdlets where keyed maps need -Key and queues/stacks take none: false, after writing BpfMapWrongType or
+    /// BpfMapKeyRequired, when <paramref name="key"/> does not fit the map's type.
+    /// </summary>
+    /// <param name="map">The opened map.</param>
+    /// <param name="key">The -Key value, or null.</param>
+    /// <param name="noKeysHint">What to do instead on a queue or stack, e.g. "leave out -Key to push the value".</param>
+    /// <param name="keyRequiredReason">Why a keyed map needs -Key, e.g. "only queues and stacks pop without a key".</param>
+    private protected bool CheckKeyUse(BpfMap map, object? key, string noKeysHint, string keyRequiredReason)
+    {
+        bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
+        if (queue ? key is null : key is not null) return true;
+        string message = queue
+            ? $"Map '{map.Name}' is a {map.Type}, which has no keys; {noKeysHint}."
+            : $"Map '{map.Name}' is a {map.Type}; -Key is required ({keyRequiredReason}).";
+        WriteBpfError(new ArgumentException(message, "Key"), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
+        return false;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) KernelMaps.Dispose();
+        base.Dispose(disposing);
+    }
+}
