@@ -182,6 +182,26 @@ public sealed class StructOpsTests
     }
 
     [Fact]
+    public void Verification_binds_struct_ops_members_like_a_load_and_leaves_the_object_as_it_was()
+    {
+        int handles = KernelObjects.BpfHandles();
+        using (var obj = BpfObject.Open(Fixtures.Object("struct_ops")))
+        {
+            uint openSize = obj.Maps["psbpf_cc"].ValueSize;
+            var rows = BpfVerification.Verify(obj);
+            Assert.Equal(obj.Programs.Select(p => p.Name), rows.Select(r => r.Program));
+            Assert.All(rows, r => Assert.True(r.Accepted, $"{r.Program}: {r.Error}"));
+            Assert.Equal(openSize, obj.Maps["psbpf_cc"].ValueSize);
+            Assert.False(obj.IsLoaded);
+            obj.Load(); // and it still loads and registers afterwards
+            using var registration = obj.Maps["psbpf_cc"].Attach();
+            Assert.Contains("psbpf_cc", Available());
+        }
+
+        Assert.Equal(handles, KernelObjects.BpfHandles());
+    }
+
+    [Fact]
     public void Creating_an_optional_map_loads_its_programs()
     {
         using var obj = BpfObject.Open(Fixtures.Object("struct_ops_link"));

@@ -89,15 +89,25 @@ public sealed class BpfAttachScope : IDisposable
         return scope.Complete();
     }
 
+    /// <summary>Unpins and detaches one link; a failure there must not stop the rollback of the others (nor hide why it rolled back).</summary>
     private static void Release(BpfLink link)
     {
         try
         {
             link.Unpin();
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BpfSyscallException)
+        {
+            // the pin stays; the link is still detached below, and the pin alone then holds it (as any pin would)
+        }
+
+        try
         {
             link.Dispose();
+        }
+        catch (Exception e) when (e is BpfSyscallException or IOException or InvalidOperationException)
+        {
+            // the kernel refused the detach; its fd is closed by then, the rest of the scope still goes
         }
     }
 }

@@ -43,6 +43,8 @@ public abstract class BpfLink : IDisposable
     internal BpfFd Fd { get; }
     /// <summary>False where <see cref="Fd"/> is not a bpf link (a socket filter holds the socket).</summary>
     private protected virtual bool IsKernelLink => true;
+    /// <summary>Why a kernel link still cannot be pinned as one (null: it can).</summary>
+    private protected virtual string? NotPinnableReason => null;
 
     /// <summary>
     /// Where this link is pinned on bpffs (see <see cref="Pin"/>), or null. A pinned link stays attached after this object
@@ -61,6 +63,7 @@ public abstract class BpfLink : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var what = $"{Kind} attachment of {(Program is null ? "map" : "program")} '{ProgramName}' ({Target})";
         if (!IsKernelLink) throw new BpfPinException(path, BpfPinFailure.NotPinnable, $"the {what} is not a BPF link, so it cannot be pinned");
+        if (NotPinnableReason is { } reason) throw new BpfPinException(path, BpfPinFailure.NotPinnable, $"the {what} cannot be pinned: {reason}");
         if (!IsAttached) throw new BpfPinException(path, BpfPinFailure.NotAttached, $"the {what} was already released");
         if (PinPath is not null) throw new BpfPinException(path, BpfPinFailure.AlreadyPinned, $"the {what} is already pinned at {PinPath}");
         var full = BpfPinPath.ValidateNew(path);

@@ -34,6 +34,8 @@ public sealed class PerfSampleLink : BpfLink
     /// <summary>Kernel link ids, one per CPU in <see cref="Cpus"/> order; empty once detached or without links.</summary>
     public IReadOnlyList<uint> LinkIds => IsAttached && _isLink ? _links.Select(Bpf.LinkId).ToArray() : [];
     private protected override bool IsKernelLink => _isLink;
+    // one pin holds one link: pinning CPU 0's would keep sampling there alone after the others detach
+    private protected override string? NotPinnableReason => _links.Length > 1 ? $"it is {_links.Length} links, one per CPU; attach with one CPU (Cpus) to pin" : null;
 
     internal static PerfSampleLink Attach(BpfProgram program, BpfPerfEventSpec? spec, IReadOnlyCollection<int>? cpus, bool legacy)
     {

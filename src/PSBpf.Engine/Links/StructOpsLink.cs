@@ -49,7 +49,15 @@ public sealed class StructOpsLink : BpfLink
 
         if (!isLink)
         {
-            return new StructOpsLink(map, LibC.Duplicate(mapFd.Value, $"struct_ops map '{map.Name}'"), false, target);
+            try
+            {
+                return new StructOpsLink(map, LibC.Duplicate(mapFd.Value, $"struct_ops map '{map.Name}'"), false, target);
+            }
+            catch
+            {
+                _ = Bpf.TryMapDeleteElem(mapFd, &zero); // nothing would be left to unregister it
+                throw;
+            }
         }
 
         var attr = new LinkCreateAttr { prog_fd = (uint)mapFd.Value, attach_type = (uint)BpfAttachType.struct_ops };
@@ -61,8 +69,10 @@ public sealed class StructOpsLink : BpfLink
     {
         if (disposing && !_isLink && !Fd.IsClosed)
         {
+            // unregister (the map may outlive us); the kernel's EINPROGRESS/ENOENT mean someone else already did, and
+            // a dispose must close our fd whatever the kernel says, as libbpf's bpf_link__destroy frees the link
             uint zero = 0;
-            Bpf.MapDeleteElem(Fd, &zero, $"struct_ops map '{Map!.Name}' (unregistering)"); // the map may outlive us
+            _ = Bpf.TryMapDeleteElem(Fd, &zero);
         }
 
         base.Dispose(disposing);

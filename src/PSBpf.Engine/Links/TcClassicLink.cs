@@ -78,18 +78,39 @@ public sealed class TcClassicLink : BpfLink
                 .String(Rtnetlink.TcaBpfName, $"{program.Name}:[{id.ToString(CultureInfo.InvariantCulture)}]")
                 .U32(Rtnetlink.TcaBpfFlags, Rtnetlink.TcaBpfFlagActDirect)
                 .EndNest();
-            uint gotHandle = handle, gotInfo = (uint)priority << 16;
+            uint gotHandle = 0, gotInfo = 0;
+            bool echoed = false;
             // NLM_F_ECHO: the kernel sends the new filter back, with the handle and priority it chose
             netlink.Request(filter, $"RTM_NEWTFILTER (cls_bpf, direct-action) for program '{program.Name}' on {iface} {side}", (type, payload) =>
             {
-                if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo) = (h, i);
+                if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo, echoed) = (h, i, true);
             });
+            if (!echoed || gotHandle == 0 || (gotInfo >> 16) == 0)
+            {
+                // without the echo the filter cannot be named exactly, and a delete by priority alone would take every
+                // filter there (libbpf's __bpf_tc_attach fails the same way); remove what we asked for where that is exact
+                if (handle != 0 && priority != 0) DeleteFilter(netlink, ifindex, parent, handle, priority);
+                throw new BpfSyscallException($"RTM_NEWTFILTER for program '{program.Name}' on {iface} {side}", Errno.ENOENT,
+                    "the kernel did not report the new filter's handle and priority");
+            }
+
             return new TcClassicLink(program, netlink, iface, ifindex, direction, gotHandle, (ushort)(gotInfo >> 16), created, (TcQdiscOwners.CurrentNetns(), ifindex));
         }
         catch
         {
-            if (created) DeleteQdiscIfEmpty(netlink, ifindex);
-            netlink.Dispose();
+            try
+            {
+                if (created) DeleteQdiscIfEmpty(netlink, ifindex);
+            }
+            catch (Exception e) when (e is BpfSyscallException or InvalidDataException)
+            {
+                // the attach error is the one to report; the empty qdisc stays, as if someone else had made it
+            }
+            finally
+            {
+                netlink.Dispose();
+            }
+
             throw;
         }
     }
@@ -100,14 +121,28 @@ public sealed class TcClassicLink : BpfLink
         if (disposing && !Fd.IsClosed)
         {
             uint parent = AttachType == BpfAttachType.tcx_ingress ? Rtnetlink.TcHIngressParent : Rtnetlink.TcHEgressParent;
-            var del = new NetlinkMessage(Rtnetlink.DelTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck, (int)InterfaceIndex, Handle, parent, ((uint)Priority << 16) | Rtnetlink.EthPAllBigEndian)
-                .String(Rtnetlink.TcaKind, "bpf");
-            // ENOENT/ENODEV: someone removed the filter, qdisc or interface already; Dispose must not throw
-            _netlink.TryRequest(del, null, out _);
-            if (_sharesQdisc && TcQdiscOwners.Release(_qdiscKey)) DeleteQdiscIfEmpty(_netlink, InterfaceIndex);
+            try
+            {
+                // ENOENT/ENODEV: someone removed the filter, qdisc or interface already; Dispose must not throw
+                DeleteFilter(_netlink, InterfaceIndex, parent, Handle, Priority);
+                if (_sharesQdisc && TcQdiscOwners.Release(_qdiscKey)) DeleteQdiscIfEmpty(_netlink, InterfaceIndex);
+            }
+            catch (Exception e) when (e is BpfSyscallException or InvalidDataException)
+            {
+                // the socket failed or the kernel answered garbage: the filter goes with the interface or by hand (tc)
+            }
         }
 
         base.Dispose(disposing); // closes the netlink socket (our Fd)
+    }
+
+    /// <summary>RTM_DELTFILTER of exactly one filter (handle and priority both set: never a whole priority's filters).</summary>
+    private static void DeleteFilter(NetlinkSocket netlink, uint ifindex, uint parent, uint handle, ushort priority)
+    {
+        if (handle == 0 || priority == 0) return;
+        var del = new NetlinkMessage(Rtnetlink.DelTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck, (int)ifindex, handle, parent, ((uint)priority << 16) | Rtnetlink.EthPAllBigEndian)
+            .String(Rtnetlink.TcaKind, "bpf");
+        netlink.TryRequest(del, null, out _);
     }
 
     private static void DeleteQdiscIfEmpty(NetlinkSocket netlink, uint ifindex)

@@ -17,17 +17,22 @@ internal sealed partial class BpfObjectLoader
 
         var savedAutoLoad = _obj.Programs.Select(p => p.AutoLoad).ToArray();
         var savedMaxEntries = _obj.Maps.Select(m => m.MaxEntries).ToArray();
+        var savedValueSizes = _obj.Maps.Select(m => m.ValueSize).ToArray(); // struct_ops maps take the kernel's value size
         var results = new List<BpfProgramVerification>();
+        using var modules = _options.KernelBtfPath == BpfLoadOptions.RunningKernelBtf ? new KernelModuleBtfs(KernelBtf.Get(_options.KernelBtfPath)) : null;
         try
         {
-            // the chosen programs are the ones "to load": extern resolution and CO-RE treat them as libbpf treats autoload
+            // struct_ops members are matched with the kernel first, as in Load; then the chosen programs are the ones
+            // "to load": extern resolution and CO-RE treat them as libbpf treats autoload
+            StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), modules, Log);
             foreach (var p in _obj.Programs) p.AutoLoad = programs.Contains(p);
-            var externs = new ExternResolver(_obj, _options).Resolve();
-            var core = new RelocationPass(_obj, _options);
+            var externs = new ExternResolver(_obj, _options, modules).Resolve();
+            _fdArray = FdArray(externs);
+            var core = new RelocationPass(_obj, _options, modules);
             var code = core.Apply();
             _coreResults = core.Results;
             LoadBtf();
-            foreach (var map in _obj.Maps)
+            foreach (var map in _obj.Maps.Where(m => m.AutoCreate))
             {
                 if (map.Type == BpfMapType.perf_event_array && map.MaxEntries == 0) map.MaxEntries = (uint)KernelInfo.PossibleCpus;
                 map.Fd = CreateMapFd(map); // never pinned, never a reused pin: verification must leave nothing behind
@@ -41,6 +46,7 @@ internal sealed partial class BpfObjectLoader
             _obj.ReleaseKernelObjects();
             for (int i = 0; i < savedAutoLoad.Length; i++) _obj.Programs[i].AutoLoad = savedAutoLoad[i];
             for (int i = 0; i < savedMaxEntries.Length; i++) _obj.Maps[i].MaxEntries = savedMaxEntries[i];
+            for (int i = 0; i < savedValueSizes.Length; i++) _obj.Maps[i].ValueSize = savedValueSizes[i];
         }
 
         return results;

@@ -44,24 +44,32 @@ internal sealed class KernelModuleBtfs : IDisposable
             {
                 var fd = Bpf.GetFdById(BpfCommand.BtfGetFdById, current);
                 if (fd is null) continue;
-                var info = Bpf.BtfGetInfo(fd);
-                if (!info.IsKernel || info.Name == "vmlinux")
+                try
+                {
+                    var info = Bpf.BtfGetInfo(fd);
+                    if (!info.IsKernel || info.Name == "vmlinux")
+                    {
+                        fd.Dispose();
+                        continue;
+                    }
+
+                    BtfSpec btf;
+                    lock (Parsed)
+                    {
+                        // a kernel BTF object's id is not reused while the module stays loaded, so its parse can be shared
+                        if (!Parsed.TryGetValue(current, out btf!) || !ReferenceEquals(btf.Base, vmlinux))
+                        {
+                            Parsed[current] = btf = BtfSpec.Parse(Bpf.BtfGetData(fd, info.Size), info.Name, vmlinux);
+                        }
+                    }
+
+                    modules.Add(new ModuleBtf(info.Name, current, fd, btf));
+                }
+                catch
                 {
                     fd.Dispose();
-                    continue;
+                    throw;
                 }
-
-                BtfSpec btf;
-                lock (Parsed)
-                {
-                    // a kernel BTF object's id is never reused while the module stays loaded, so its parse can be shared
-                    if (!Parsed.TryGetValue(current, out btf!) || !ReferenceEquals(btf.Base, vmlinux))
-                    {
-                        Parsed[current] = btf = BtfSpec.Parse(Bpf.BtfGetData(fd, info.Size), info.Name, vmlinux);
-                    }
-                }
-
-                modules.Add(new ModuleBtf(info.Name, current, fd, btf));
             }
         }
         catch

@@ -69,7 +69,17 @@ internal static class StructOpsBinder
         {
             var member = ops.Type.Members[i];
             int offset = (int)(member.BitOffset / 8);
+            if (member.BitfieldSize != 0)
+            {
+                throw new BpfLoadException(what, $"member '{member.Name}' is a bitfield; struct_ops does not support bitfields");
+            }
+
             long size = local.SizeOf(member.TypeId);
+            if (size < 0 || offset + size > ops.Data.Length)
+            {
+                throw new BpfLoadException(what, $"member '{member.Name}' ({size} bytes at offset {offset}) lies outside struct {ops.Type.Name} ({ops.Data.Length} bytes)");
+            }
+
             var bytes = ops.Data.AsSpan(offset, (int)size);
             int kIndex = IndexOf(ktype, member.Name);
             if (kIndex < 0)

@@ -9,6 +9,9 @@ public static unsafe partial class BpfMapAccess
     // Elements per syscall: bounds the pinned buffers; the kernel itself walks the elements one by one.
     private const int WriteChunk = 4096;
 
+    /// <summary>Elements per batch call: up to 4,096 but about 1 MiB at most, so large values cannot overflow a buffer size.</summary>
+    private static int ChunkFor(int keySize, int valueSize) => (int)Math.Clamp((1L << 20) / Math.Max(1L, (long)keySize + valueSize), 1, WriteChunk);
+
     // Map types whose kernel ops lack a batch write (ENOTSUPP/EOPNOTSUPP once is the answer for the type).
     private static readonly ConcurrentDictionary<(BpfMapType, BpfCommand), bool> NoBatch = new();
 
@@ -39,11 +42,11 @@ public static unsafe partial class BpfMapAccess
         bool batchable = (flags & (BpfUpdateFlags.NoExist | BpfUpdateFlags.Exist)) == 0;
         if (mode == BpfBatchMode.Auto && batchable && !NoBatch.ContainsKey((map.Type, BpfCommand.MapUpdateBatch)))
         {
-            var k = new byte[Math.Min(WriteChunk, keys.Count) * keySize];
-            var v = new byte[Math.Min(WriteChunk, keys.Count) * valueSize];
+            var k = new byte[(long)Math.Min(ChunkFor(keySize, valueSize), keys.Count) * keySize];
+            var v = new byte[(long)Math.Min(ChunkFor(keySize, valueSize), keys.Count) * valueSize];
             while (done < keys.Count)
             {
-                int n = Math.Min(WriteChunk, keys.Count - done);
+                int n = Math.Min(ChunkFor(keySize, valueSize), keys.Count - done);
                 for (int i = 0; i < n; i++)
                 {
                     keys[done + i].CopyTo(k, i * keySize);
@@ -109,10 +112,10 @@ public static unsafe partial class BpfMapAccess
         int done = 0;
         if (mode == BpfBatchMode.Auto && !NoBatch.ContainsKey((map.Type, BpfCommand.MapDeleteBatch)))
         {
-            var k = new byte[Math.Min(WriteChunk, keys.Count) * keySize];
+            var k = new byte[(long)Math.Min(ChunkFor(keySize, 0), keys.Count) * keySize];
             while (done < keys.Count)
             {
-                int n = Math.Min(WriteChunk, keys.Count - done);
+                int n = Math.Min(ChunkFor(keySize, 0), keys.Count - done);
                 for (int i = 0; i < n; i++) keys[done + i].CopyTo(k, i * keySize);
                 (int Processed, int Error) r;
                 fixed (byte* kp = k)

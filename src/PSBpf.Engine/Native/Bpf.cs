@@ -97,6 +97,14 @@ internal static unsafe partial class Bpf
         return CallFound(BpfCommand.MapDeleteElem, ref attr, $"BPF_MAP_DELETE_ELEM on {what}");
     }
 
+    /// <summary>BPF_MAP_DELETE_ELEM without raising: 0, or the errno.</summary>
+    public static int TryMapDeleteElem(BpfFd map, void* key)
+    {
+        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key };
+        int r = TryCall(BpfCommand.MapDeleteElem, ref attr);
+        return r < 0 ? -r : 0;
+    }
+
     /// <summary>BPF_MAP_GET_NEXT_KEY (key null: the first key); false at the end.</summary>
     public static bool MapGetNextKey(BpfFd map, void* key, void* nextKey, string what)
     {

@@ -108,9 +108,20 @@ public sealed class BpfObject : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        // links keep their programs alive in the kernel, so they go first or the programs would outlive the object
-        foreach (var link in GetLinks()) link.Dispose();
-        ReleaseKernelObjects();
+        // links keep their programs alive in the kernel, so they go first or the programs would outlive the object;
+        // a link that fails to detach must not keep the rest (and every map and program fd) open
+        try
+        {
+            foreach (var link in GetLinks())
+            {
+                try { link.Dispose(); }
+                catch (Exception e) when (e is BpfSyscallException or IOException or InvalidOperationException) { }
+            }
+        }
+        finally
+        {
+            ReleaseKernelObjects();
+        }
     }
 
     /// <summary>Live links of the object: those made through its programs' Attach and its struct_ops maps' registrations.</summary>

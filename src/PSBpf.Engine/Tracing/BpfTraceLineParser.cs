@@ -20,13 +20,20 @@ public static partial class BpfTraceLineParser
         var m = Line().Match(line.TrimEnd('\n', '\r'));
         if (!m.Success) return null;
         // Seconds as printed: "12345.678901" for the time clocks, a bare counter for counter/x86-tsc
-        double ts = double.Parse(m.Groups["ts"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        // a line that matches the shape but not the ranges (a pid or cpu too long to be one) is no event either
+        if (!double.TryParse(m.Groups["ts"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double ts)
+            || !int.TryParse(m.Groups["pid"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid)
+            || !int.TryParse(m.Groups["cpu"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int cpu))
+        {
+            return null;
+        }
+
         return new BpfTraceRecord
         {
             Comm = m.Groups["comm"].Value,
-            Pid = int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture),
+            Pid = pid,
             Tgid = m.Groups["tgid"].Success && int.TryParse(m.Groups["tgid"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var tgid) ? tgid : null,
-            Cpu = int.Parse(m.Groups["cpu"].Value, CultureInfo.InvariantCulture),
+            Cpu = cpu,
             Flags = m.Groups["flags"].Success ? m.Groups["flags"].Value : null,
             Timestamp = ts,
             Time = toTime?.Invoke(ts),

@@ -55,7 +55,7 @@ public sealed class BpfTraceLogReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(onRecord);
         cancellationToken.ThrowIfCancellationRequested();
-        int count = Drain(onRecord, onOther);
+        int count = Drain(onRecord, onOther, cancellationToken);
         if (count > 0) return count;
 
         var ready = new List<ulong>();
@@ -65,14 +65,18 @@ public sealed class BpfTraceLogReader : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return ready.Count > 0 ? Drain(onRecord, onOther) : 0;
+        return ready.Count > 0 ? Drain(onRecord, onOther, cancellationToken) : 0;
     }
 
-    private int Drain(Action<BpfTraceRecord> onRecord, Action<string>? onOther)
+    /// <summary>Bounds one Read: a steady bpf_printk stream must not keep it from returning (timeouts) or from seeing Ctrl+C.</summary>
+    private const int MaxReadsPerCall = 16;
+
+    private int Drain(Action<BpfTraceRecord> onRecord, Action<string>? onOther, CancellationToken cancellationToken)
     {
         int count = 0;
-        while (true)
+        for (int reads = 0; reads < MaxReadsPerCall; reads++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int n = LibC.ReadSome(_fd, _buffer);
             if (n == -Errno.EINTR) continue;
             if (n == -Errno.EAGAIN || n == 0) return count;
@@ -99,6 +103,8 @@ public sealed class BpfTraceLogReader : IDisposable
 
             _partial.AddRange(_buffer.AsSpan(start, n - start)); // a line the kernel has not finished yet
         }
+
+        return count; // more may be waiting: the caller's next Read sees the fd ready at once
     }
 
     /// <summary>Closes trace_pipe.</summary>
