@@ -15,3 +15,11 @@ if (-not $modulePath) {
 Import-Module -Name $modulePath -Force -ErrorAction Stop
 $fixtures = Join-Path $repoRoot 'tests/fixtures/build'
 $isRoot = (id -u) -eq 0
+
+# The kernel frees a released link (and the program and maps it held) from a work queue, a moment after the last fd
+# closes: checks that something is gone poll for it, as the xunit tests do.
+function Wait-Until([scriptblock] $Condition, [int] $Seconds = 10) {
+    $deadline = (Get-Date).AddSeconds($Seconds)
+    while (-not (& $Condition) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    [bool](& $Condition)
+}

@@ -84,6 +84,20 @@ Describe 'Receive-BpfRingBuffer' {
             }
         }
 
+        It 'reads a ring buffer found with Get-BpfMap, decoding through the BTF of the program that uses it' {
+            $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
+            $links = @($o.Programs.handle_exec.Attach())
+            try {
+                $child = Start-Process -FilePath /bin/true -PassThru -Wait
+                $events = @(Get-BpfMap -Id $o.Maps.rb.Id | Receive-BpfRingBuffer -Type event -Timeout 2 | Where-Object pid -EQ $child.Id)
+                $events.filename | Should -Be '/bin/true'
+            }
+            finally {
+                $links | ForEach-Object Dispose
+                $o.Dispose()
+            }
+        }
+
         It 'takes the map from the pipeline and stops at -Count and at Select-Object -First' {
             $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
             $link = $o.Programs.handle_exec.Attach()

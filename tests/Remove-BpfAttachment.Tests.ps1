@@ -26,7 +26,7 @@ Describe 'Remove-BpfAttachment' {
                 $id = $link.Id
                 $link | Remove-BpfAttachment
                 $link.IsAttached | Should -BeFalse
-                Get-BpfLink -Id $id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Wait-Until { -not (Get-BpfLink -Id $id -ErrorAction SilentlyContinue) } | Should -BeTrue
             }
             finally { $o.Dispose() }
         }
@@ -39,6 +39,16 @@ Describe 'Remove-BpfAttachment' {
                 Remove-BpfAttachment -Object $o
                 $links | ForEach-Object { $_.IsAttached | Should -BeFalse }
                 $o.Programs | ForEach-Object { $_.GetLinks().Count | Should -Be 0 }
+            }
+            finally { $o.Dispose() }
+        }
+
+        It 'detaches every link of a program piped from Get-BpfProgram' {
+            $o = Import-BpfObject (Join-Path $fixtures 'minimal.bpf.o') | Invoke-BpfLoad
+            try {
+                $id = ($o | Add-BpfAttachment).Id
+                Get-BpfProgram -Id $o.Programs.handle_tp.Id | Remove-BpfAttachment
+                Wait-Until { -not (Get-BpfLink -Id $id -ErrorAction SilentlyContinue) } | Should -BeTrue
             }
             finally { $o.Dispose() }
         }
@@ -64,7 +74,7 @@ Describe 'Remove-BpfAttachment' {
                 (Get-BpfLink -Id $id).PinnedPaths | Should -Contain $pin
                 Remove-BpfAttachment -PinnedPath $pin
                 $pin | Should -Not -Exist
-                Get-BpfLink -Id $id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Wait-Until { -not (Get-BpfLink -Id $id -ErrorAction SilentlyContinue) } | Should -BeTrue
             }
             finally { Remove-Item -Recurse -Force $dir }
         }

@@ -39,8 +39,8 @@ Describe 'Remove-BpfObject' {
             $o | Remove-BpfObject
             $o.IsDisposed | Should -BeTrue
             $links | ForEach-Object { $_.IsAttached | Should -BeFalse }
-            Get-BpfLink -Id $linkIds -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            Get-BpfProgram -Id $progIds -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Wait-Until { -not (Get-BpfLink -Id $linkIds -ErrorAction SilentlyContinue) } | Should -BeTrue
+            Wait-Until { -not (Get-BpfProgram -Id $progIds -ErrorAction SilentlyContinue) } | Should -BeTrue
         }
 
         It 'keeps pins without -Unpin and removes them with it' {
@@ -60,7 +60,7 @@ Describe 'Remove-BpfObject' {
             $id = $link.Id
             $o | Remove-BpfObject -Unpin
             Join-Path $pinDir 'handle_tp' | Should -Not -Exist
-            Get-BpfLink -Id $id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Wait-Until { -not (Get-BpfLink -Id $id -ErrorAction SilentlyContinue) } | Should -BeTrue
         }
 
         It 'leaves the object alone with -WhatIf' {

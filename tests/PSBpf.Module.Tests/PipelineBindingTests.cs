@@ -138,4 +138,21 @@ public sealed class PipelineBindingTests
         best = PipelineBinding.Best(obj, M.Cmdlet("Remove-BpfAttachment"), M);
         Assert.Equal(("Object", "Object", PipelineBindingKind.ByValue), (best!.Parameter, best.ParameterSet, best.Kind));
     }
+
+    [Fact]
+    public void Kernel_listings_pipe_into_Remove_BpfAttachment_and_Receive_BpfRingBuffer()
+    {
+        // Get-BpfProgram -Id 5 | Remove-BpfAttachment: a kernel program binds whole, and every link of it is detached
+        var program = M.ModuleType("PSBpf.Engine.BpfProgramInfo")!;
+        var best = PipelineBinding.Best(program, M.Cmdlet("Remove-BpfAttachment"), M);
+        Assert.Equal(("KernelProgram", "KernelProgram", PipelineBindingKind.ByValue, false), (best!.Parameter, best.ParameterSet, best.Kind, best.NeedsCoercion));
+
+        // Get-BpfMap -Name rb | Receive-BpfRingBuffer: a kernel map binds whole to -MapInfo; an object's map still to -Map
+        var info = M.ModuleType("PSBpf.Engine.BpfMapInfo")!;
+        best = PipelineBinding.Best(info, M.Cmdlet("Receive-BpfRingBuffer"), M);
+        Assert.Equal(("MapInfo", PipelineBindingKind.ByValue, false), (best!.Parameter, best.Kind, best.NeedsCoercion));
+        var map = M.ModuleType("PSBpf.Engine.BpfMap")!;
+        best = PipelineBinding.Best(map, M.Cmdlet("Receive-BpfRingBuffer"), M);
+        Assert.Equal(("Map", PipelineBindingKind.ByValue, false), (best!.Parameter, best.Kind, best.NeedsCoercion));
+    }
 }

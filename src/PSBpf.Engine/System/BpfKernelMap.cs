@@ -51,7 +51,7 @@ public sealed class BpfKernelMap : BpfKernelObject<BpfMapInfo>
     private BpfMap BuildView()
     {
         var info = Info;
-        var btf = info.BtfId == 0 ? null : LoadBtf(info);
+        var btf = info.BtfId == 0 ? ProgramBtf(info) : LoadBtf(info);
         string name = info.Name.Length > 0 ? info.Name : $"id {info.Id}";
         var obj = BpfObject.ForKernelMap(name, btf);
         bool datasec = btf is not null && info.BtfValueTypeId != 0 && btf.KindOf(info.BtfValueTypeId) == BtfKind.Datasec;
@@ -70,6 +70,27 @@ public sealed class BpfKernelMap : BpfKernelObject<BpfMapInfo>
         };
         obj.AddMap(map);
         return map;
+    }
+
+    /// <summary>
+    /// The BTF of a program that uses the map, for maps the kernel keeps no BTF for (ring buffers, perf event arrays: they
+    /// have no key/value types): their records are the program's types, so `-Type event` can still decode them. Null
+    /// when no loaded program with BTF uses the map.
+    /// </summary>
+    private static BtfSpec? ProgramBtf(BpfMapInfo info)
+    {
+        var user = BpfInspection.GetPrograms(includePids: false, includePinnedPaths: false)
+            .FirstOrDefault(p => p.BtfId != 0 && p.MapIds.Contains(info.Id));
+        if (user is null) return null;
+        try
+        {
+            var (data, _, isKernel) = Bpf.BtfGetData(user.BtfId);
+            return isKernel ? null : BtfSpec.Parse(data, $"BTF id {user.BtfId} of program id {user.Id} (using map id {info.Id})");
+        }
+        catch (KeyNotFoundException)
+        {
+            return null; // the program went away meanwhile
+        }
     }
 
     private static BtfSpec LoadBtf(BpfMapInfo info)

@@ -23,7 +23,8 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
             return target switch
             {
                 uint id => KernelMaps.ById(id),
-                string path => KernelMaps.ByPin(path),
+                // through the provider, like every PowerShell path: Set-Location, ~ and PSDrives apply
+                string path => KernelMaps.ByPin(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
                 _ => KernelMaps.Usable((BpfMap)target),
             };
         }

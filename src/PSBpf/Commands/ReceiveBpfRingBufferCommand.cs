@@ -19,10 +19,20 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
 
     private int _written;
 
+    private readonly KernelMapCache _kernelMaps = new();
+
     /// <summary>The ring buffer or perf event array map of a loaded object (e.g. <c>$o.Maps.rb</c>).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public BpfMap Map { get; set; } = null!;
+    public BpfMap? Map { get; set; }
+
+    /// <summary>
+    /// A ring buffer or perf event array in the kernel, from Get-BpfMap (opened by id; records decode through the BTF the
+    /// kernel keeps for the map). Either this or -Map.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public BpfMapInfo? MapInfo { get; set; }
 
     /// <summary>Name of the BTF struct (or union/typedef) to decode records as; raw byte[] records without it.</summary>
     [Parameter(Position = 1)]
@@ -47,8 +57,8 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var map = Map;
         if (Count > 0 && _written >= Count) return;
+        if (!TryGetMap(out var map)) return;
         if (!BpfEventReader.IsEventMap(map.Type))
         {
             WriteBpfError(
@@ -102,6 +112,45 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         }
     }
 
+    /// <summary>The map to read: -Map, or -MapInfo opened by id (kept open until the command ends).</summary>
+    private bool TryGetMap(out BpfMap map)
+    {
+        map = null!;
+        if ((Map is null) == (MapInfo is null))
+        {
+            const string message = "Give one map: -Map (an object's map) or -MapInfo (a map from Get-BpfMap).";
+            WriteBpfError(new ArgumentException(message), new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument, message), null);
+            return false;
+        }
+
+        if (Map is not null)
+        {
+            map = Map;
+            return true;
+        }
+
+        try
+        {
+            map = _kernelMaps.ById(MapInfo!.Id);
+            return true;
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, KernelMapCache.OpenFailure(e, MapInfo!.Id), MapInfo);
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => _kernelMaps.Dispose();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernelMaps.Dispose();
+        base.Dispose(disposing);
+    }
+
     private void Receive(IBpfEventReader reader, BpfEventDecoder? decoder)
     {
         var batch = new List<object?>();
@@ -115,7 +164,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
             {
                 // Records past -Count are consumed but not written: the buffer has no way to hand them back.
                 if (Count > 0 && _written + batch.Count >= Count) return;
-                batch.Add(Convert(record, decoder));
+                batch.Add(Convert(record, decoder, reader.Map));
             });
 
             if (perf is not null && perf.LostCount > lostReported)
@@ -140,7 +189,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         }
     }
 
-    private object? Convert(ReadOnlySpan<byte> record, BpfEventDecoder? decoder)
+    private object? Convert(ReadOnlySpan<byte> record, BpfEventDecoder? decoder, BpfMap map)
     {
         if (decoder is null) return record.ToArray();
         try
@@ -151,7 +200,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         {
             // A record shorter than the type: report it and go on with the next one.
             return BpfErrorRecordFactory.Create(e, new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidData,
-                $"A record of {record.Length} bytes from map '{Map.Name}' does not hold a '{Type}' ({decoder.Size} bytes): {e.Message}"), record.ToArray());
+                $"A record of {record.Length} bytes from map '{map.Name}' does not hold a '{Type}' ({decoder.Size} bytes): {e.Message}"), record.ToArray());
         }
     }
 }

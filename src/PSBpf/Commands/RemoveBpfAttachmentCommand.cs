@@ -6,7 +6,8 @@ namespace PSBpf.Commands;
 
 /// <summary>
 /// Remove-BpfAttachment: detaches links from Add-BpfAttachment, every link made for a program or an object, or links in
-/// the kernel found by id, from Get-BpfLink, or by their pin (links pinned by an earlier session or another process).
+/// the kernel found by id, from Get-BpfLink, every link of a kernel program from Get-BpfProgram, or by their pin (links
+/// pinned by an earlier session or another process).
 /// A pinned link is unpinned as well: the pin is what would keep it attached.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BpfAttachment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LinkSet)]
@@ -19,6 +20,7 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     private const string IdSet = "Id";
     private const string LinkInfoSet = "LinkInfo";
     private const string PinnedPathSet = "PinnedPath";
+    private const string KernelProgramSet = "KernelProgram";
 
     /// <summary>Links to detach, from Add-BpfAttachment.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = LinkSet)]
@@ -45,6 +47,11 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNull]
     public BpfLinkInfo[] LinkInfo { get; set; } = null!;
 
+    /// <summary>Programs in the kernel, from Get-BpfProgram: every BPF link of each is detached.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = KernelProgramSet)]
+    [ValidateNotNull]
+    public BpfProgramInfo[] KernelProgram { get; set; } = null!;
+
     /// <summary>Paths on bpffs where links are pinned.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PinnedPathSet)]
     [ValidateNotNullOrEmpty]
@@ -63,6 +70,9 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
                 return;
             case PinnedPathSet:
                 foreach (var path in PinnedPath) RemovePinnedLink(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+                return;
+            case KernelProgramSet:
+                RemoveProgramLinks();
                 return;
         }
 
@@ -94,6 +104,35 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
         catch (Exception e) when (!IsStopException(e))
         {
             WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {link}: {e.Message}"), link);
+        }
+    }
+
+    /// <summary>Every kernel link of the piped programs (as `bpftool link show` lists them by prog_id).</summary>
+    private void RemoveProgramLinks()
+    {
+        IReadOnlyList<BpfLinkInfo> all;
+        try
+        {
+            all = BpfInspection.GetLinks(includePids: false, includePinnedPaths: false);
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            WriteBpfError(e, KernelProgram);
+            return;
+        }
+
+        foreach (var program in KernelProgram)
+        {
+            var ids = all.Where(l => l.ProgramId == program.Id).Select(l => l.Id).ToList();
+            if (ids.Count == 0)
+            {
+                // not an error: attachments that are no BPF links (socket filters, BPF_PROG_ATTACH, classic tc, perf ioctl)
+                // have no link to remove; their owners detach them
+                WriteWarning($"Program {program.Id} ('{program.Name}') has no BPF links to detach.");
+                continue;
+            }
+
+            foreach (var id in ids) RemoveKernelLink(id);
         }
     }
 
