@@ -17,7 +17,7 @@ public sealed class TcClassicLink : BpfLink
     private readonly (ulong Netns, uint IfIndex) _qdiscKey;
     private readonly bool _sharesQdisc;
 
-    private TcClassicLink(BpfProgram program, NetlinkSocket netlink, string iface, uint ifindex, BpfAttachType direction, uint handle, ushort priority, bool createdQdisc, (ulong, uint) qdiscKey)
+    private TcClassicLink(BpfProgram program, NetlinkSocket netlink, string iface, uint ifindex, BpfAttachType direction, uint handle, ushort priority, bool createdQdisc, (ulong, uint) qdiscKey, bool sharesQdisc)
         : base(program, netlink.Fd, $"tc {(direction == BpfAttachType.tcx_ingress ? "ingress" : "egress")} {iface} handle 0x{handle:x} pref {priority}")
     {
         _netlink = netlink;
@@ -28,7 +28,7 @@ public sealed class TcClassicLink : BpfLink
         Priority = priority;
         CreatedQdisc = createdQdisc;
         _qdiscKey = qdiscKey;
-        _sharesQdisc = TcQdiscOwners.Use(qdiscKey, createdQdisc);
+        _sharesQdisc = sharesQdisc;
     }
 
     /// <inheritdoc />
@@ -60,58 +60,65 @@ public sealed class TcClassicLink : BpfLink
         string side = direction == BpfAttachType.tcx_ingress ? "ingress" : "egress";
         uint parent = direction == BpfAttachType.tcx_ingress ? Rtnetlink.TcHIngressParent : Rtnetlink.TcHEgressParent;
         var netlink = NetlinkSocket.Open();
-        bool created = false;
-        try
-        {
-            var qdisc = new NetlinkMessage(Rtnetlink.NewQdisc, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl, (int)ifindex, Rtnetlink.TcHClsactHandle, Rtnetlink.TcHClsact, 0)
-                .String(Rtnetlink.TcaKind, "clsact");
-            int r = netlink.TryRequest(qdisc, null, out string? message);
-            if (r < 0 && r != -Errno.EEXIST) throw new BpfSyscallException($"RTM_NEWQDISC clsact on {iface}", -r, message);
-            created = r == 0;
-
-            uint id = program.Id ?? 0;
-            var filter = new NetlinkMessage(Rtnetlink.NewTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl | Rtnetlink.FlagEcho,
-                    (int)ifindex, handle, parent, ((uint)priority << 16) | Rtnetlink.EthPAllBigEndian)
-                .String(Rtnetlink.TcaKind, "bpf")
-                .BeginNest(Rtnetlink.TcaOptions)
-                .U32(Rtnetlink.TcaBpfFd, (uint)prog.Value)
-                .String(Rtnetlink.TcaBpfName, $"{program.Name}:[{id.ToString(CultureInfo.InvariantCulture)}]")
-                .U32(Rtnetlink.TcaBpfFlags, Rtnetlink.TcaBpfFlagActDirect)
-                .EndNest();
-            uint gotHandle = 0, gotInfo = 0;
-            bool echoed = false;
-            // NLM_F_ECHO: the kernel sends the new filter back, with the handle and priority it chose
-            netlink.Request(filter, $"RTM_NEWTFILTER (cls_bpf, direct-action) for program '{program.Name}' on {iface} {side}", (type, payload) =>
-            {
-                if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo, echoed) = (h, i, true);
-            });
-            if (!echoed || gotHandle == 0 || (gotInfo >> 16) == 0)
-            {
-                // without the echo the filter cannot be named exactly, and a delete by priority alone would take every
-                // filter there (libbpf's __bpf_tc_attach fails the same way); remove what we asked for where that is exact
-                if (handle != 0 && priority != 0) DeleteFilter(netlink, ifindex, parent, handle, priority);
-                throw new BpfSyscallException($"RTM_NEWTFILTER for program '{program.Name}' on {iface} {side}", Errno.ENOENT,
-                    "the kernel did not report the new filter's handle and priority");
-            }
-
-            return new TcClassicLink(program, netlink, iface, ifindex, direction, gotHandle, (ushort)(gotInfo >> 16), created, (TcQdiscOwners.CurrentNetns(), ifindex));
-        }
-        catch
+        bool created = false, shares = false;
+        var key = (TcQdiscOwners.CurrentNetns(), ifindex);
+        // one classic tc attach or detach at a time in this process: the qdisc is created, counted and given its filter
+        // before another attach or the last detach looks at it, so the last one out (and only it) removes an empty qdisc
+        lock (TcQdiscOwners.Gate)
         {
             try
             {
-                if (created) DeleteQdiscIfEmpty(netlink, ifindex);
-            }
-            catch (Exception e) when (e is BpfSyscallException or InvalidDataException)
-            {
-                // the attach error is the one to report; the empty qdisc stays, as if someone else had made it
-            }
-            finally
-            {
-                netlink.Dispose();
-            }
+                var qdisc = new NetlinkMessage(Rtnetlink.NewQdisc, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl, (int)ifindex, Rtnetlink.TcHClsactHandle, Rtnetlink.TcHClsact, 0)
+                    .String(Rtnetlink.TcaKind, "clsact");
+                int r = netlink.TryRequest(qdisc, null, out string? message);
+                if (r < 0 && r != -Errno.EEXIST) throw new BpfSyscallException($"RTM_NEWQDISC clsact on {iface}", -r, message);
+                created = r == 0;
+                shares = TcQdiscOwners.Use(key, created);
 
-            throw;
+                uint id = program.Id ?? 0;
+                var filter = new NetlinkMessage(Rtnetlink.NewTfilter, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl | Rtnetlink.FlagEcho,
+                        (int)ifindex, handle, parent, ((uint)priority << 16) | Rtnetlink.EthPAllBigEndian)
+                    .String(Rtnetlink.TcaKind, "bpf")
+                    .BeginNest(Rtnetlink.TcaOptions)
+                    .U32(Rtnetlink.TcaBpfFd, (uint)prog.Value)
+                    .String(Rtnetlink.TcaBpfName, $"{program.Name}:[{id.ToString(CultureInfo.InvariantCulture)}]")
+                    .U32(Rtnetlink.TcaBpfFlags, Rtnetlink.TcaBpfFlagActDirect)
+                    .EndNest();
+                uint gotHandle = 0, gotInfo = 0;
+                bool echoed = false;
+                // NLM_F_ECHO: the kernel sends the new filter back, with the handle and priority it chose
+                netlink.Request(filter, $"RTM_NEWTFILTER (cls_bpf, direct-action) for program '{program.Name}' on {iface} {side}", (type, payload) =>
+                {
+                    if (type == Rtnetlink.NewTfilter && NetlinkMessage.ReadTcmsg(payload, out uint h, out uint i)) (gotHandle, gotInfo, echoed) = (h, i, true);
+                });
+                if (!echoed || gotHandle == 0 || (gotInfo >> 16) == 0)
+                {
+                    // without the echo the filter cannot be named exactly, and a delete by priority alone would take every
+                    // filter there (libbpf's __bpf_tc_attach fails the same way); remove what we asked for where that is exact
+                    if (handle != 0 && priority != 0) DeleteFilter(netlink, ifindex, parent, handle, priority);
+                    throw new BpfSyscallException($"RTM_NEWTFILTER for program '{program.Name}' on {iface} {side}", Errno.ENOENT,
+                        "the kernel did not report the new filter's handle and priority");
+                }
+
+                return new TcClassicLink(program, netlink, iface, ifindex, direction, gotHandle, (ushort)(gotInfo >> 16), created, key, shares);
+            }
+            catch
+            {
+                try
+                {
+                    if (shares && TcQdiscOwners.Release(key)) DeleteQdiscIfEmpty(netlink, ifindex);
+                }
+                catch (Exception e) when (e is BpfSyscallException or InvalidDataException)
+                {
+                    // the attach error is the one to report; the empty qdisc stays, as if someone else had made it
+                }
+                finally
+                {
+                    netlink.Dispose();
+                }
+
+                throw;
+            }
         }
     }
 
@@ -124,8 +131,11 @@ public sealed class TcClassicLink : BpfLink
             try
             {
                 // ENOENT/ENODEV: someone removed the filter, qdisc or interface already; Dispose must not throw
-                DeleteFilter(_netlink, InterfaceIndex, parent, Handle, Priority);
-                if (_sharesQdisc && TcQdiscOwners.Release(_qdiscKey)) DeleteQdiscIfEmpty(_netlink, InterfaceIndex);
+                lock (TcQdiscOwners.Gate)
+                {
+                    DeleteFilter(_netlink, InterfaceIndex, parent, Handle, Priority);
+                    if (_sharesQdisc && TcQdiscOwners.Release(_qdiscKey)) DeleteQdiscIfEmpty(_netlink, InterfaceIndex);
+                }
             }
             catch (Exception e) when (e is BpfSyscallException or InvalidDataException)
             {

@@ -9,6 +9,9 @@ internal static class TcQdiscOwners
 {
     private static readonly Dictionary<(ulong Netns, uint IfIndex), int> Users = [];
 
+    /// <summary>Held while a qdisc is created and its first user counted, so no attach sees the qdisc before it is counted.</summary>
+    public static readonly object Gate = new();
+
     /// <summary>The calling thread's network namespace (the one a netlink socket opened now talks to).</summary>
     public static ulong CurrentNetns()
     {

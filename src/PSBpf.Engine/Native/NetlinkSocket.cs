@@ -60,6 +60,7 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
         }
 
         var buf = new byte[65536];
+        bool interrupted = false;
         while (true)
         {
             nint n;
@@ -82,7 +83,14 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
                 var payload = data[Rtnetlink.NlmsgHdrLen..(int)len];
                 data = data[Math.Min(data.Length, (int)((len + 3) & ~3u))..];
                 if (msgSeq != seq) continue; // a late reply to an earlier request
-                if (type == Rtnetlink.NlmsgDone) return 0;
+                if ((flags & Rtnetlink.FlagDumpIntr) != 0) interrupted = true;
+                if (type == Rtnetlink.NlmsgDone)
+                {
+                    // NLMSG_DONE carries the dump's own error; an interrupted dump may have missed entries (libbpf: -EINTR)
+                    int error = payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(payload) : 0;
+                    return error < 0 ? error : interrupted ? -Errno.EINTR : 0;
+                }
+
                 if (type == Rtnetlink.NlmsgError) return Ack(payload, flags, out kernelMessage);
                 onMessage?.Invoke(type, payload);
             }

@@ -11,6 +11,7 @@ internal static class Rtnetlink
 
     public const ushort NlmsgError = 2;   // NLMSG_ERROR
     public const ushort NlmsgDone = 3;    // NLMSG_DONE
+    public const ushort FlagDumpIntr = 0x10; // NLM_F_DUMP_INTR: the dump was inconsistent (the table changed meanwhile)
 
     public const ushort FlagRequest = 0x1;   // NLM_F_REQUEST
     public const ushort FlagAck = 0x4;       // NLM_F_ACK
