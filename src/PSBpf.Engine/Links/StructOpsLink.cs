@@ -9,7 +9,6 @@ namespace PSBpf.Engine;
 /// </summary>
 public sealed class StructOpsLink : BpfLink
 {
-    private const uint LinkFlag = 0x2000; // BPF_F_LINK
     private readonly bool _isLink;
 
     private StructOpsLink(BpfMap map, BpfFd fd, bool isLink, string target) : base(map, fd, target) => _isLink = isLink;
@@ -27,7 +26,7 @@ public sealed class StructOpsLink : BpfLink
 
         var mapFd = map.LoadedFd();
         var value = ops.KernelValue ?? throw new BpfNotLoadedException($"struct_ops map '{map.Name}'");
-        bool isLink = (map.Flags & LinkFlag) != 0;
+        bool isLink = (map.Flags & BpfMapFlags.Link) != 0;
         string target = $"struct_ops {ops.Type.Name} '{map.Name}'";
         uint zero = 0;
         try

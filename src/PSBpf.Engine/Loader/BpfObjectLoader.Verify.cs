@@ -19,18 +19,15 @@ internal sealed partial class BpfObjectLoader
         var savedMaxEntries = _obj.Maps.Select(m => m.MaxEntries).ToArray();
         var savedValueSizes = _obj.Maps.Select(m => m.ValueSize).ToArray(); // struct_ops maps take the kernel's value size
         var results = new List<BpfProgramVerification>();
-        using var modules = _options.KernelBtfPath == BpfLoadOptions.RunningKernelBtf ? new KernelModuleBtfs(KernelBtf.Get(_options.KernelBtfPath)) : null;
+        using var modules = OpenModules();
         try
         {
             // struct_ops members are matched with the kernel first, as in Load; then the chosen programs are the ones
             // "to load": extern resolution and CO-RE treat them as libbpf treats autoload
             StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), modules, Log);
             foreach (var p in _obj.Programs) p.AutoLoad = programs.Contains(p);
-            var externs = new ExternResolver(_obj, _options, modules).Resolve();
-            _fdArray = FdArray(externs);
-            var core = new RelocationPass(_obj, _options, modules);
-            var code = core.Apply();
-            _coreResults = core.Results;
+            var externs = ResolveExterns(modules);
+            var code = RelocateCore(modules);
             LoadBtf();
             foreach (var map in _obj.Maps.Where(m => m.AutoCreate))
             {

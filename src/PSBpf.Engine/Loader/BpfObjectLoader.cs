@@ -25,16 +25,12 @@ internal sealed unsafe partial class BpfObjectLoader
 
     public void Load()
     {
-        // module BTF belongs to the running kernel; a custom kernel BTF file stands alone (libbpf: btf_custom_path)
-        using var modules = _options.KernelBtfPath == BpfLoadOptions.RunningKernelBtf ? new KernelModuleBtfs(KernelBtf.Get(_options.KernelBtfPath)) : null;
+        using var modules = OpenModules();
         try
         {
-            var externs = new ExternResolver(_obj, _options, modules).Resolve();
-            _fdArray = FdArray(externs);
+            var externs = ResolveExterns(modules);
             StructOpsBinder.Prepare(_obj, KernelBtf.Get(_options.KernelBtfPath), modules, Log);
-            var core = new RelocationPass(_obj, _options, modules);
-            var code = core.Apply();
-            _coreResults = core.Results;
+            var code = RelocateCore(modules);
             var linked = _obj.Programs.Where(p => p.AutoLoad).Select(p => new ProgramLinker(_obj, code).Link(p)).ToList();
             LoadBtf();
             PreparePins();
@@ -63,6 +59,27 @@ internal sealed unsafe partial class BpfObjectLoader
     }
 
     private void Log(string message) => _options.Log?.Invoke(message);
+
+    /// <summary>Module BTF belongs to the running kernel; a custom kernel BTF file stands alone (libbpf: btf_custom_path).</summary>
+    private KernelModuleBtfs? OpenModules() =>
+        _options.KernelBtfPath == BpfLoadOptions.RunningKernelBtf ? new KernelModuleBtfs(KernelBtf.Get(_options.KernelBtfPath)) : null;
+
+    /// <summary>Gives every extern its value and sets the fd_array that module kfuncs need.</summary>
+    private ExternValues ResolveExterns(KernelModuleBtfs? modules)
+    {
+        var externs = new ExternResolver(_obj, _options, modules).Resolve();
+        _fdArray = FdArray(externs);
+        return externs;
+    }
+
+    /// <summary>Applies CO-RE to the programs to load, keeping the decisions for verifier-log explanations.</summary>
+    private IReadOnlyDictionary<BpfProgram, BpfInstruction[]> RelocateCore(KernelModuleBtfs? modules)
+    {
+        var core = new RelocationPass(_obj, _options, modules);
+        var code = core.Apply();
+        _coreResults = core.Results;
+        return code;
+    }
 
     private int[] _fdArray = [];
 
@@ -211,7 +228,7 @@ internal sealed unsafe partial class BpfObjectLoader
             if (ops.KernelModule is { } module)
             {
                 attr.value_type_btf_obj_fd = module.Fd.Value;
-                attr.map_flags |= 1u << 15; // BPF_F_VTYPE_BTF_OBJ_FD
+                attr.map_flags |= BpfMapFlags.ValueTypeBtfObjFd;
             }
 
             attr.btf_key_type_id = attr.btf_value_type_id = 0;

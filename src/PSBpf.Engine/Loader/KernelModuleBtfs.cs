@@ -24,15 +24,38 @@ internal sealed class KernelModuleBtfs : IDisposable
     public static IReadOnlyList<(uint Id, string Name)> ListKernelBtf()
     {
         var list = new List<(uint, string)>();
-        for (uint? id = Bpf.GetNextId(BpfCommand.BtfGetNextId, 0); id is { } current; id = Bpf.GetNextId(BpfCommand.BtfGetNextId, current))
+        foreach (var (id, fd, name, _) in WalkKernelBtf())
         {
-            using var fd = Bpf.GetFdById(BpfCommand.BtfGetFdById, current);
-            if (fd is null) continue; // released between the walk and the open
-            var info = Bpf.BtfGetInfo(fd);
-            if (info.IsKernel) list.Add((current, info.Name));
+            using (fd) list.Add((id, name));
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Walks BPF_BTF_GET_NEXT_ID and opens each kernel BTF object (vmlinux, modules); the caller owns each fd it is handed.
+    /// Objects released between the walk and the open are skipped, as are programs' own BTF objects.
+    /// </summary>
+    private static IEnumerable<(uint Id, BpfFd Fd, string Name, uint Size)> WalkKernelBtf()
+    {
+        for (uint? id = Bpf.GetNextId(BpfCommand.BtfGetNextId, 0); id is { } current; id = Bpf.GetNextId(BpfCommand.BtfGetNextId, current))
+        {
+            var fd = Bpf.GetFdById(BpfCommand.BtfGetFdById, current);
+            if (fd is null) continue;
+            (uint Id, string Name, bool IsKernel, uint Size) info;
+            try
+            {
+                info = Bpf.BtfGetInfo(fd);
+            }
+            catch
+            {
+                fd.Dispose();
+                throw;
+            }
+
+            if (info.IsKernel) yield return (current, fd, info.Name, info.Size);
+            else fd.Dispose();
+        }
     }
 
     private static List<ModuleBtf> Load(BtfSpec vmlinux)
@@ -40,30 +63,27 @@ internal sealed class KernelModuleBtfs : IDisposable
         var modules = new List<ModuleBtf>();
         try
         {
-            for (uint? id = Bpf.GetNextId(BpfCommand.BtfGetNextId, 0); id is { } current; id = Bpf.GetNextId(BpfCommand.BtfGetNextId, current))
+            foreach (var (id, fd, name, size) in WalkKernelBtf())
             {
-                var fd = Bpf.GetFdById(BpfCommand.BtfGetFdById, current);
-                if (fd is null) continue;
+                if (name == "vmlinux")
+                {
+                    fd.Dispose();
+                    continue;
+                }
+
                 try
                 {
-                    var info = Bpf.BtfGetInfo(fd);
-                    if (!info.IsKernel || info.Name == "vmlinux")
-                    {
-                        fd.Dispose();
-                        continue;
-                    }
-
                     BtfSpec btf;
                     lock (Parsed)
                     {
                         // a kernel BTF object's id is not reused while the module stays loaded, so its parse can be shared
-                        if (!Parsed.TryGetValue(current, out btf!) || !ReferenceEquals(btf.Base, vmlinux))
+                        if (!Parsed.TryGetValue(id, out btf!) || !ReferenceEquals(btf.Base, vmlinux))
                         {
-                            Parsed[current] = btf = BtfSpec.Parse(Bpf.BtfGetData(fd, info.Size), info.Name, vmlinux);
+                            Parsed[id] = btf = BtfSpec.Parse(Bpf.BtfGetData(fd, size), name, vmlinux);
                         }
                     }
 
-                    modules.Add(new ModuleBtf(info.Name, current, fd, btf));
+                    modules.Add(new ModuleBtf(name, id, fd, btf));
                 }
                 catch
                 {

@@ -101,9 +101,9 @@ internal static class StructOpsBinder
             }
 
             var kMember = ktype.Members[kIndex];
-            if (member.BitfieldSize != 0 || kMember.BitfieldSize != 0)
+            if (kMember.BitfieldSize != 0) // the object's own bitfields were refused above
             {
-                throw new BpfLoadException(what, $"member '{member.Name}' is a bitfield; struct_ops does not support bitfields");
+                throw new BpfLoadException(what, $"member '{member.Name}' is a bitfield in the kernel's struct; struct_ops does not support bitfields");
             }
 
             int kOffset = dataOffset + (int)(kMember.BitOffset / 8);

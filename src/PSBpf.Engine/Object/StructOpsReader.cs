@@ -11,7 +11,6 @@ namespace PSBpf.Engine;
 /// </summary>
 internal sealed class StructOpsReader
 {
-    private const uint LinkFlag = 0x2000; // BPF_F_LINK
     private const ushort SectionLoReserve = 0xff00;
     private readonly ObjectContext _ctx;
 
@@ -63,7 +62,7 @@ internal sealed class StructOpsReader
                 KeySize = 4,
                 ValueSize = type.Size,
                 MaxEntries = 1,
-                Flags = plainName == ".struct_ops.link" ? LinkFlag : 0,
+                Flags = plainName == ".struct_ops.link" ? BpfMapFlags.Link : 0,
                 ValueTypeId = type.Id,
                 SectionName = section.Name,
                 SectionOffset = vsi.Offset,
@@ -143,6 +142,6 @@ internal sealed class StructOpsReader
         }
     }
 
-    internal static bool IsFunctionPointer(BtfSpec btf, uint typeId) =>
+    private static bool IsFunctionPointer(BtfSpec btf, uint typeId) =>
         btf.Resolve(typeId) is BtfPointer p && btf.Resolve(p.TypeId) is BtfFuncProto;
 }

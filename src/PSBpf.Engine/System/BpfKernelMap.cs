@@ -98,7 +98,7 @@ public sealed class BpfKernelMap : BpfKernelObject<BpfMapInfo>
         var (data, name, isKernel) = Bpf.BtfGetData(info.BtfId);
         string source = $"BTF id {info.BtfId} of map id {info.Id}";
         // module BTF is split BTF on vmlinux; program BTF (what loaders upload) stands alone
-        var baseBtf = isKernel && name != "vmlinux" ? KernelBtf.Get("/sys/kernel/btf/vmlinux") : null;
+        var baseBtf = isKernel && name != "vmlinux" ? KernelBtf.Get(BpfLoadOptions.RunningKernelBtf) : null;
         var btf = BtfSpec.Parse(data, source, baseBtf);
         foreach (var (what, id) in new[] { ("key", info.BtfKeyTypeId), ("value", info.BtfValueTypeId) })
         {

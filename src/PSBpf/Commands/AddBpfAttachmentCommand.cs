@@ -189,7 +189,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         // struct_ops programs run through their maps: each created struct_ops map is registered (skeleton attach)
         foreach (var m in InputObject.Maps.Where(m => m.StructOpsType is not null && m.Id is not null && names.Any(n => n.IsMatch(m.Name))))
         {
-            string? pin = pinPath is null || (m.Flags & 0x2000) == 0 ? null : System.IO.Path.Join(pinPath, m.Name); // only BPF_F_LINK maps make a link to pin
+            string? pin = pinPath is null || (m.Flags & BpfMapFlags.Link) == 0 ? null : System.IO.Path.Join(pinPath, m.Name); // only BPF_F_LINK maps make a link to pin
             AttachStructOps(scope, m, pin);
         }
 
