@@ -10,7 +10,7 @@
        platyPS module is installed, else tools/HelpGen). System.Management.Automation.dll is never copied:
        PowerShell provides it.
     3. Unless -SkipTests: dotnet test PSBpf.sln (engine and static module tests; -SkipDotnetTests leaves them out
-       and only makes the BPF fixtures), then, when Pester 5 is installed, Invoke-Pester on tests/*.Tests.ps1 in a
+       and only makes the BPF fixtures), then Invoke-Pester (Pester 5, which scripts/setup.sh installs) on tests/*.Tests.ps1 in a
        child pwsh against the assembled module.
 
 .PARAMETER Configuration
@@ -131,28 +131,22 @@ $pester = Get-Module -ListAvailable -Name Pester |
     Sort-Object Version -Descending |
     Select-Object -First 1
 if (-not $pester) {
-    Write-Warning 'Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0.0); tests/*.Tests.ps1 were not run.'
-    return
+    throw 'Pester 5 is not installed: scripts/setup.sh installs the pinned version (tools/Pester/PesterRestore.csproj).'
 }
 
-# A child pwsh: the module's DLLs load into that process, not into this build session.
+# A child pwsh: the module's DLLs load into that process, not into this build session. It is this same PowerShell:
+# a package or system pwsh is $PSHOME/pwsh; a dotnet-tool pwsh runs as the dotnet host with $PSHOME/pwsh.dll (its
+# ProcessPath is dotnet, so ProcessPath alone would start `dotnet -NoProfile`).
 $testResults = Join-Path $root 'out/TestResults'
 $null = New-Item -ItemType Directory -Path $testResults -Force
-$pwsh = [Environment]::ProcessPath
-& $pwsh -NoProfile -NonInteractive -Command {
-    param($PesterManifest, $TestsPath, $ModuleManifest, $ResultFile)
-    $ErrorActionPreference = 'Stop'
-    $env:PSBPF_MODULE = $ModuleManifest
-    Import-Module -Name $PesterManifest -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = $TestsPath
-    $config.Run.Exit = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputFormat = 'NUnitXml'
-    $config.TestResult.OutputPath = $ResultFile
-    Invoke-Pester -Configuration $config
-} -args $pester.Path, (Join-Path $root 'tests'), (Join-Path $moduleDir 'PSBpf.psd1'), (Join-Path $testResults 'pester.xml')
+$pwsh = @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+        [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')
+    }
+    else { Join-Path $PSHOME 'pwsh' })
+$runner = Join-Path $root 'tests/Invoke-PesterSuite.ps1'
+& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner `
+    -PesterManifest $pester.Path -TestsPath (Join-Path $root 'tests') `
+    -ModuleManifest (Join-Path $moduleDir 'PSBpf.psd1') -ResultFile (Join-Path $testResults 'pester.xml')
 if ($LASTEXITCODE -ne 0) {
     throw "Pester reported $LASTEXITCODE failed test(s)."
 }

@@ -39,4 +39,28 @@ if [ ! -r /sys/kernel/btf/vmlinux ]; then
 fi
 
 command -v dotnet >/dev/null 2>&1 || { echo "setup: the .NET SDK (dotnet) is required" >&2; exit 1; }
-echo "setup: ready (kernel $(uname -r), $(dotnet --version))"
+
+# PowerShell 7.6.9 as a .NET global tool, linked onto the PATH every shell has (the tool folder is not on it).
+pwsh_version=7.6.9
+tool_dir="${DOTNET_TOOLS_DIR:-$HOME/.dotnet/tools}"
+if ! "$tool_dir/pwsh" -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null | grep -qx "$pwsh_version"; then
+    echo "setup: installing PowerShell $pwsh_version (dotnet global tool)"
+    dotnet tool uninstall --global PowerShell >/dev/null 2>&1 || true
+    dotnet tool install --global PowerShell --version "$pwsh_version" >/dev/null
+fi
+ln -sf "$tool_dir/pwsh" /usr/local/bin/pwsh
+
+# Pester, pinned in tools/Pester/PesterRestore.csproj, restored from NuGet by dotnet restore, then installed in the
+# all-users module folder of pwsh on Linux, so `Import-Module Pester` finds it by name.
+pester_version=$(sed -n 's:.*<PesterVersion>\(.*\)</PesterVersion>.*:\1:p' "$(dirname "$0")/../tools/Pester/PesterRestore.csproj")
+pester_dest=/usr/local/share/powershell/Modules/Pester/$pester_version
+if [ ! -f "$pester_dest/Pester.psd1" ]; then
+    echo "setup: installing Pester $pester_version (NuGet)"
+    dotnet restore "$(dirname "$0")/../tools/Pester/PesterRestore.csproj" -v quiet >/dev/null
+    pester_pkg="${NUGET_PACKAGES:-$HOME/.nuget/packages}/pester/$pester_version/tools"
+    [ -f "$pester_pkg/Pester.psd1" ] || { echo "setup: Pester $pester_version was restored but $pester_pkg/Pester.psd1 is missing" >&2; exit 1; }
+    mkdir -p "$pester_dest"
+    cp -r "$pester_pkg/." "$pester_dest/"
+fi
+
+echo "setup: ready (kernel $(uname -r), .NET SDK $(dotnet --version), pwsh $(pwsh -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()'), Pester $pester_version)"
