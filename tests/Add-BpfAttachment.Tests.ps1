@@ -208,7 +208,7 @@ Describe 'Add-BpfAttachment' {
 
             It 'attaches a cgroup program with BPF_PROG_ATTACH when asked for -Legacy' {
                 $o = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
-                $cg = "/sys/fs/cgroup/psbpf-pester-$PID-$(Get-Random -Maximum 100000)"
+                $cg = Join-Path $cgroup2Root "psbpf-pester-$PID-$(Get-Random -Maximum 100000)"
                 $null = New-Item -ItemType Directory -Path $cg
                 try {
                     $link = $o.Programs.cg_egress | Add-BpfAttachment -CgroupPath $cg -Legacy
@@ -221,6 +221,24 @@ Describe 'Add-BpfAttachment' {
                 finally {
                     $o.Dispose()
                     rmdir $cg  # cgroupfs: the directory goes as a whole, its control files cannot be removed one by one
+                }
+            }
+
+            It 'names a directory that is no cgroup v2 directory (BpfAttachFailed), with and without -Legacy' {
+                $o = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
+                $dir = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "psbpf-not-cgroup-$PID")
+                try {
+                    foreach ($legacy in $false, $true) {
+                        $o.Programs.cg_egress | Add-BpfAttachment -CgroupPath $dir.FullName -Legacy:$legacy -ErrorAction SilentlyContinue -ErrorVariable ev
+                        $ev.Count | Should -Be 1
+                        $ev[0].FullyQualifiedErrorId | Should -Be 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                        $ev[0].Exception.Message | Should -BeLike "*'$($dir.FullName)' is not a cgroup v2 directory*cgroup2 is mounted at $cgroup2Root*"
+                    }
+                    $o.Programs.cg_egress.GetLinks() | Should -BeNullOrEmpty
+                }
+                finally {
+                    $o.Dispose()
+                    Remove-Item -LiteralPath $dir -Force
                 }
             }
         }

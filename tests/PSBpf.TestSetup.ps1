@@ -23,3 +23,11 @@ function Wait-Until([scriptblock] $Condition, [int] $Seconds = 10) {
     while (-not (& $Condition) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
     [bool](& $Condition)
 }
+
+# The cgroup v2 hierarchy: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones (there
+# /sys/fs/cgroup itself is a tmpfs, and a directory made on it is no cgroup).
+$cgroup2Root = Get-Content /proc/self/mountinfo | ForEach-Object {
+    $parts = $_ -split ' '
+    $dash = [array]::IndexOf($parts, '-')
+    if ($dash -gt 0 -and $parts[$dash + 1] -eq 'cgroup2') { $parts[4] }
+} | Select-Object -First 1

@@ -43,4 +43,29 @@ public sealed class CgroupLinkTests
 
         Assert.Equal(before, KernelObjects.BpfHandles());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_directory_that_is_no_cgroup_is_refused_by_name_and_nothing_stays_open(bool legacy)
+    {
+        // a hybrid host's /sys/fs/cgroup is a tmpfs: the kernel answers its directories (and any other) with a bare EBADF
+        var dir = Directory.CreateTempSubdirectory("psbpf-not-cgroup-").FullName;
+        try
+        {
+            using var obj = BpfObject.Open(Fixtures.Object("cgroup_skb"));
+            obj.Load();
+            int before = KernelObjects.BpfHandles();
+            var e = Assert.Throws<ArgumentException>(() => obj.Programs["cg_egress"].Attach(new BpfAttachOptions { CgroupPath = dir, Legacy = legacy }));
+            Assert.Equal("CgroupPath", e.ParamName);
+            Assert.Contains($"'{dir}' is not a cgroup v2 directory", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"cgroup2 is mounted at {TestCgroup.Root}", e.Message, StringComparison.Ordinal);
+            Assert.Empty(obj.GetLinks());
+            Assert.Equal(before, KernelObjects.BpfHandles());
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
 }

@@ -199,6 +199,36 @@ public sealed class LinkPinTests : IDisposable
     }
 
     [Fact]
+    public void A_pin_path_in_use_fails_in_a_scope_before_anything_is_attached()
+    {
+        int before = KernelObjects.BpfHandles();
+        using (var obj = BpfObject.Open(Fixtures.Object("raw_tp")))
+        {
+            obj.Load();
+            var taken = Path.Combine(_dir, "taken");
+            using (var scope = new BpfAttachScope())
+            {
+                scope.Attach(obj.Programs["count_enter"], pinPath: taken);
+                scope.Complete();
+            }
+
+            // the same program again at the same pin: the pin check answers, not the attach (a second attach of one
+            // program on one tracepoint fails with EEXIST of its own), and no second link is made
+            using (var scope = new BpfAttachScope())
+            {
+                var e = Assert.Throws<BpfPinException>(() => scope.Attach(obj.Programs["count_enter"], pinPath: taken));
+                Assert.Equal(BpfPinFailure.AlreadyExists, e.Failure);
+                Assert.Equal(taken, e.PinPath);
+            }
+
+            Assert.Single(obj.Programs["count_enter"].GetLinks());
+            Assert.Equal([taken], obj.Unpin());
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    [Fact]
     public void Attachments_that_are_not_bpf_links_cannot_pin()
     {
         using var obj = BpfObject.Open(Fixtures.Object("socket_filter"));

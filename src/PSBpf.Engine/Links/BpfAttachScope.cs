@@ -39,6 +39,9 @@ public sealed class BpfAttachScope : IDisposable
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         _cancel.ThrowIfCancellationRequested();
+        // a pin path already in use fails before anything is attached (the attach itself may refuse a second link
+        // of the same program with its own error, e.g. EEXIST on a tracepoint, which would hide the real cause)
+        if (pinPath is not null) BpfPinPath.ValidateNew(pinPath);
         var link = attach();
         try
         {

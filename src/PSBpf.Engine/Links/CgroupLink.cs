@@ -24,7 +24,7 @@ public sealed class CgroupLink : BpfLink
         var fd = program.LoadedFd();
         BpfFd link;
         // the cgroup fd is needed only for the call: the link keeps its own reference to the cgroup
-        using (var cgroup = LibC.OpenDirectory(path, "cgroup"))
+        using (var cgroup = CgroupDirectory.Open(path))
         {
             var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)cgroup.Value, attach_type = (uint)attachType };
             int r = Bpf.TryLinkCreate(ref attr);

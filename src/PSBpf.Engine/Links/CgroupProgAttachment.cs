@@ -29,7 +29,7 @@ public sealed class CgroupProgAttachment : BpfLink
 
     internal static CgroupProgAttachment Attach(BpfProgram program, string path, BpfAttachType attachType)
     {
-        var cgroup = LibC.OpenDirectory(path, "cgroup");
+        var cgroup = CgroupDirectory.Open(path);
         BpfFd? prog = null;
         try
         {

@@ -18,6 +18,23 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int fd, byte* buf, nuint count);
 
+    [LibraryImport(Lib, EntryPoint = "fstatfs", SetLastError = true)]
+    private static partial int Fstatfs(int fd, byte* buf);
+
+    /// <summary>CGROUP2_SUPER_MAGIC (linux/magic.h): the f_type of a cgroup v2 file system.</summary>
+    internal const long Cgroup2SuperMagic = 0x63677270;
+
+    /// <summary>
+    /// fstatfs(2)'s f_type of the file system <paramref name="fd"/> lies on. f_type is the first field of struct statfs
+    /// (a long) on every 64-bit Linux ABI; the buffer is larger than the whole struct.
+    /// </summary>
+    internal static long FileSystemType(BpfFd fd, string what)
+    {
+        byte* buf = stackalloc byte[256];
+        if (Fstatfs(fd.Value, buf) != 0) throw new BpfSyscallException($"fstatfs of {what}", Marshal.GetLastPInvokeError());
+        return *(long*)buf;
+    }
+
     /// <summary>open(2) of a directory, read-only (cgroup links take the cgroup directory's fd as target_fd).</summary>
     internal static BpfFd OpenDirectory(string path, string what)
     {

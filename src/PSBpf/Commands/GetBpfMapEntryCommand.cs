@@ -21,7 +21,11 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
     private const string PinSet = "PinnedPath";
 
     /// <summary>The map, from an object's Maps or from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
+    /// <remarks>
+    /// By value only: with ValueFromPipelineByPropertyName as well, PowerShell's binder settles on this (default) set
+    /// before it tries the pipeline object, and a BpfMapInfo from Get-BpfMap never reaches <see cref="MapInfo"/>.
+    /// </remarks>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PSBpf.Engine;
 using PSBpf.Errors;
+using PSBpf.Module;
 
 namespace PSBpf.Commands;
 
@@ -175,6 +176,10 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
         Remove(link);
     }
 
+    /// <summary>The live links of this runspace's objects with kernel id <paramref name="id"/>.</summary>
+    private static List<BpfLink> OwnLinks(uint id) =>
+        [.. ModuleObjects.Current.Objects.SelectMany(o => o.GetLinks()).Where(l => l.Id == id && l.IsAttached)];
+
     private void Remove(BpfKernelLink link)
     {
         using (link)
@@ -186,6 +191,9 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
             if (!ShouldProcess(target, action)) return;
             try
             {
+                // a link this runspace made is held by its BpfLink too: release that first, or a link type without
+                // BPF_LINK_DETACH (perf_event, raw_tracepoint, ...) would stay attached, "held by" this very process
+                foreach (var own in OwnLinks(info.Id)) own.Dispose();
                 var result = link.Remove();
                 foreach (var pin in result.RemovedPins) WriteVerbose($"Unpinned {pin}.");
                 if (!result.Detached)
