@@ -9,7 +9,7 @@
     GUID                   = 'bdcfb6fa-0ae8-4ddb-8f4c-85a77828fc20'
     Author                 = 'PSBpf contributors'
     CompanyName            = 'PSBpf contributors'
-    Copyright              = '(c) PSBpf contributors.'
+    Copyright              = '(c) 2026 PSBpf contributors. MIT License.'
     Description            = 'Work with eBPF on Linux from PowerShell: open BPF object files (*.bpf.o), load, attach and inspect programs and maps, stream ring buffer events. A pure-managed loader: no libbpf, no native helper library.'
     PowerShellVersion      = '7.4'
     CompatiblePSEditions   = @('Core')
@@ -26,10 +26,9 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('eBPF', 'BPF', 'Linux', 'libbpf', 'BTF', 'CO-RE', 'XDP', 'tracing', 'kernel', 'observability', 'PSEdition_Core')
-            # ProjectUri and LicenseUri are left for the maintainers to fill in once the repository is published.
-            # ProjectUri = ''
-            # LicenseUri = ''
-            ReleaseNotes = 'Foundation and the open phase: Import-BpfObject.'
+            # No ProjectUri or LicenseUri: the project has no public address yet. The licence (MIT) ships as LICENSE
+            # in the module folder.
+            ReleaseNotes = 'Open, load, attach and inspect BPF objects from PowerShell: import, load (CO-RE, struct_ops, module BTF), attach (tracepoints, uprobes, XDP, tc/tcx, cgroup, sockets, netns, netfilter, perf events), BTF-typed map entries, ring and perf buffers, kernel-wide programs, maps and links, disassembly, verification and trace logs.'
         }
     }
 }

@@ -79,7 +79,7 @@ if (Test-Path -LiteralPath $moduleDir) {
 }
 $null = New-Item -ItemType Directory -Path $helpDir -Force
 
-Copy-Item -LiteralPath $manifestPath, (Join-Path $root 'PSBpf.format.ps1xml') -Destination $moduleDir
+Copy-Item -LiteralPath $manifestPath, (Join-Path $root 'PSBpf.format.ps1xml'), (Join-Path $root 'LICENSE') -Destination $moduleDir
 foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll') {
     Copy-Item -LiteralPath (Join-Path $bin $name) -Destination $moduleDir
 }

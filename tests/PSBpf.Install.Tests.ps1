@@ -1,0 +1,83 @@
+<#
+    Installing like a user: the assembled module passes Test-ModuleManifest, publishes to a local PSResourceGet
+    repository (a folder), installs from it with Install-PSResource and imports by name in a new pwsh. The
+    publish/install runs in child pwsh processes whose HOME is a temporary directory, so the repository registration
+    and the CurrentUser install land there and are removed with it; the machine's own module paths are untouched.
+#>
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
+    $moduleDir = (Get-Module PSBpf).ModuleBase
+    $manifest = Join-Path $moduleDir 'PSBpf.psd1'
+    # This same PowerShell: a dotnet-tool pwsh runs as the dotnet host with $PSHOME/pwsh.dll.
+    $pwsh = @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+            [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')
+        }
+        else { Join-Path $PSHOME 'pwsh' })
+    function Invoke-ChildPwsh([string] $HomeDir, [string] $Script) {
+        $saved = $env:HOME
+        try {
+            $env:HOME = $HomeDir
+            $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Script 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+        }
+        finally { $env:HOME = $saved }
+    }
+}
+
+Describe 'Installing PSBpf' {
+    It 'has a manifest that Test-ModuleManifest accepts, with every cmdlet of PSBpf.dll exported' {
+        $info = Test-ModuleManifest -Path $manifest -ErrorAction Stop
+        $info.Name | Should -Be 'PSBpf'
+        $info.Version | Should -Be ([version](Import-PowerShellDataFile $manifest).ModuleVersion)
+        $info.CompatiblePSEditions | Should -Be @('Core')
+        $dllCmdlets = [PSBpf.Commands.ImportBpfObjectCommand].Assembly.GetExportedTypes() |
+            Where-Object { $_.IsSubclassOf([System.Management.Automation.PSCmdlet]) -and -not $_.IsAbstract } |
+            ForEach-Object { ($_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0] } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
+        @($info.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($dllCmdlets | Sort-Object)
+    }
+
+    It 'ships its licence and names no addresses it does not have' {
+        Join-Path $moduleDir 'LICENSE' | Should -Exist
+        Get-Content (Join-Path $moduleDir 'LICENSE') -TotalCount 1 | Should -Be 'MIT License'
+        $psData = (Import-PowerShellDataFile $manifest).PrivateData.PSData
+        foreach ($uri in 'ProjectUri', 'LicenseUri') {
+            if ($psData.ContainsKey($uri)) { [uri]$psData[$uri] | Should -Not -BeNullOrEmpty } # filled honestly, or absent
+        }
+    }
+
+    It 'publishes to a local repository, installs with Install-PSResource and imports by name in a new pwsh' {
+        $homeDir = Join-Path ([IO.Path]::GetTempPath()) "psbpf-home-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $repo = Join-Path $homeDir 'repo'
+        $null = New-Item -ItemType Directory -Path $repo -Force
+        try {
+            $publish = Invoke-ChildPwsh $homeDir @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name PSBpfLocal -Uri '$repo' -Trusted
+Publish-PSResource -Path '$moduleDir' -Repository PSBpfLocal
+Install-PSResource -Name PSBpf -Repository PSBpfLocal -Scope CurrentUser -TrustRepository
+(Get-InstalledPSResource -Name PSBpf).InstalledLocation
+"@
+            $publish.ExitCode | Should -Be 0 -Because ($publish.Output -join "`n")
+            Get-ChildItem -LiteralPath $repo -Filter 'PSBpf.*.nupkg' | Should -HaveCount 1
+            $installed = Join-Path $homeDir '.local/share/powershell/Modules/PSBpf'
+            Join-Path $installed "$((Get-Module PSBpf).Version)/PSBpf.dll" | Should -Exist
+
+            # a new pwsh finds it by name on its module path, with its views and help, and it works
+            $use = Invoke-ChildPwsh $homeDir @"
+`$ErrorActionPreference = 'Stop'
+Import-Module PSBpf
+(Get-Module PSBpf).ModuleBase
+(Get-Command -Module PSBpf).Count
+(Get-Help Import-BpfObject).Synopsis
+(Import-BpfObject -LiteralPath '$(Join-Path $fixtures 'minimal.bpf.o')').Programs.handle_tp.SectionName
+"@
+            $use.ExitCode | Should -Be 0 -Because ($use.Output -join "`n")
+            $use.Output[0] | Should -BeLike "$installed/*"
+            [int]$use.Output[1] | Should -Be (Get-Command -Module PSBpf).Count
+            $use.Output[2] | Should -Be (Get-Help Import-BpfObject).Synopsis
+            $use.Output[3] | Should -Be 'tp/syscalls/sys_enter_write'
+        }
+        finally { Remove-Item -LiteralPath $homeDir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
