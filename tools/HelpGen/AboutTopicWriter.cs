@@ -12,10 +12,9 @@ public static class AboutTopicWriter
     public static string Write(string markdown)
     {
         ArgumentNullException.ThrowIfNull(markdown);
-        var (_, lines, first) = MarkdownReader.ReadFrontMatter(markdown);
-        var sections = MarkdownReader.Sections(lines, first);
+        var sections = MarkdownReader.Read(markdown, "about topic").Sections;
         var topic = sections.FirstOrDefault(s => s.Level == 1)?.Title
-            ?? throw new HelpFormatException("about topic", first, "the topic must start with '# about_<Name>'");
+            ?? throw new HelpFormatException("about topic", 1, "the topic must start with '# about_<Name>'");
         var text = new StringBuilder();
         text.Append("TOPIC\n").Append(Indent).Append(topic).Append("\n\n");
         foreach (var s in sections.Where(s => s.Level >= 2))
@@ -30,7 +29,7 @@ public static class AboutTopicWriter
             }
 
             string indent = s.Level == 2 ? Indent : Indent + Indent;
-            var blocks = MarkdownReader.Blocks(s.Body);
+            var blocks = s.Blocks;
             for (int k = 0; k < blocks.Count; k++)
             {
                 var block = blocks[k];
@@ -58,23 +57,14 @@ public static class AboutTopicWriter
         return text.ToString().TrimEnd('\n') + "\n";
     }
 
-    private static bool IsItem(HelpBlock block) => !block.IsCode && (block.Text.StartsWith('|') || ItemMarkerLength(block.Text) > 0);
+    private static bool IsItem(HelpBlock block) => !block.IsCode && (block.Text.StartsWith('|') || MarkdownReader.MarkerLength(block.Text) > 0);
 
     private static bool SameKind(HelpBlock a, HelpBlock b) => a.Text.StartsWith('|') == b.Text.StartsWith('|');
-
-    /// <summary>Length of a list marker ("- ", "* ", "12. ") at the start of <paramref name="text"/>, else 0.</summary>
-    private static int ItemMarkerLength(string text)
-    {
-        if (text.StartsWith("- ", StringComparison.Ordinal) || text.StartsWith("* ", StringComparison.Ordinal)) return 2;
-        int digits = 0;
-        while (digits < text.Length && char.IsAsciiDigit(text[digits])) digits++;
-        return digits > 0 && text.Length > digits + 1 && text[digits] == '.' && text[digits + 1] == ' ' ? digits + 2 : 0;
-    }
 
     private static void Wrap(StringBuilder text, string paragraph, string indent)
     {
         // List items keep their marker and hang their continuation lines under the item text.
-        string hanging = new(' ', ItemMarkerLength(paragraph));
+        string hanging = new(' ', MarkdownReader.MarkerLength(paragraph));
         var line = new StringBuilder();
         bool empty = true;
         foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))

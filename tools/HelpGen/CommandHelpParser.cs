@@ -10,11 +10,12 @@ public static class CommandHelpParser
     public static CommandHelp Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var (front, lines, firstLine) = MarkdownReader.ReadFrontMatter(text);
-        var sections = MarkdownReader.Sections(lines, firstLine);
+        var page = MarkdownReader.Read(text, source);
+        var front = page.FrontMatter;
+        var sections = page.Sections;
         if (sections.Count == 0 || sections[0].Level != 1)
         {
-            throw new HelpFormatException(source, firstLine, "the page must start with '# <Cmdlet-Name>'");
+            throw new HelpFormatException(source, sections.Count == 0 ? 1 : sections[0].Line, "the page must start with '# <Cmdlet-Name>'");
         }
 
         var name = sections[0].Title;
@@ -42,7 +43,7 @@ public static class CommandHelpParser
             if (!byName.ContainsKey(required)) throw new HelpFormatException(source, 0, $"{name}: section '## {required}' is missing");
         }
 
-        string synopsis = string.Join(' ', MarkdownReader.Blocks(byName["SYNOPSIS"].Section.Body).Select(b => b.Text));
+        string synopsis = string.Join(' ', byName["SYNOPSIS"].Section.Blocks.Select(b => b.Text));
         if (synopsis.Length == 0) throw new HelpFormatException(source, byName["SYNOPSIS"].Section.Line, "SYNOPSIS is empty");
 
         var parameters = new List<ParameterHelp>();
@@ -70,15 +71,14 @@ public static class CommandHelpParser
             ModuleName = front.GetValueOrDefault("Module Name") ?? throw new HelpFormatException(source, 1, "front matter lacks 'Module Name'"),
             Synopsis = synopsis,
             Syntax = byName["SYNTAX"].Children.Select(s => ParseSyntax(s, source)).ToArray(),
-            Description = MarkdownReader.Blocks(byName["DESCRIPTION"].Section.Body),
+            Description = byName["DESCRIPTION"].Section.Blocks,
             Examples = byName["EXAMPLES"].Children.Select(ParseExample).ToArray(),
             Parameters = parameters,
             SupportsCommonParameters = common,
-            Inputs = byName["INPUTS"].Children.Select(t => new TypeHelp(t.Title, MarkdownReader.Blocks(t.Body))).ToArray(),
-            Outputs = byName["OUTPUTS"].Children.Select(t => new TypeHelp(t.Title, MarkdownReader.Blocks(t.Body))).ToArray(),
-            Notes = MarkdownReader.Blocks(byName["NOTES"].Section.Body),
-            RelatedLinks = MarkdownReader.LinkRegex().Matches(string.Join('\n', byName["RELATED LINKS"].Section.Body))
-                .Select(m => new RelatedLink(m.Groups[1].Value, m.Groups[2].Value)).ToArray(),
+            Inputs = byName["INPUTS"].Children.Select(t => new TypeHelp(t.Title, t.Blocks)).ToArray(),
+            Outputs = byName["OUTPUTS"].Children.Select(t => new TypeHelp(t.Title, t.Blocks)).ToArray(),
+            Notes = byName["NOTES"].Section.Blocks,
+            RelatedLinks = byName["RELATED LINKS"].Section.Links,
         };
     }
 
@@ -87,14 +87,14 @@ public static class CommandHelpParser
         const string DefaultSuffix = "(Default)";
         bool isDefault = s.Title.EndsWith(DefaultSuffix, StringComparison.OrdinalIgnoreCase);
         var set = isDefault ? s.Title[..^DefaultSuffix.Length].Trim() : s.Title;
-        var code = MarkdownReader.Blocks(s.Body).FirstOrDefault(b => b.IsCode)
+        var code = s.Blocks.FirstOrDefault(b => b.IsCode)
             ?? throw new HelpFormatException(source, s.Line, $"syntax '{s.Title}' has no code block");
         return new SyntaxSet(set, isDefault, code.Text.Trim());
     }
 
     private static ExampleHelp ParseExample(MarkdownSection s)
     {
-        var blocks = MarkdownReader.Blocks(s.Body);
+        var blocks = s.Blocks;
         // The example's code: the PowerShell code blocks before the first prose or output block (platyPS's convention).
         var code = blocks.TakeWhile(b => b.IsCode && b.CodeLanguage is "" or "powershell" or "PowerShell" or "ps" or "pwsh").ToList();
         return new ExampleHelp(s.Title, string.Join("\n\n", code.Select(b => b.Text)), blocks.Skip(code.Count).ToArray());
@@ -102,18 +102,10 @@ public static class CommandHelpParser
 
     private static ParameterHelp ParseParameter(MarkdownSection s, string source)
     {
-        var blocks = MarkdownReader.Blocks(s.Body);
+        var blocks = s.Blocks;
         var yaml = blocks.LastOrDefault(b => b.CodeLanguage == "yaml")
             ?? throw new HelpFormatException(source, s.Line, $"parameter '{s.Title}' has no ```yaml block");
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in yaml.Text.Split('\n'))
-        {
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                fields[line[..colon].Trim()] = line[(colon + 1)..].Trim();
-            }
-        }
+        var fields = MarkdownReader.Mapping(yaml.Text, source, s.Line);
 
         string Field(string key) => fields.TryGetValue(key, out var v)
             ? v

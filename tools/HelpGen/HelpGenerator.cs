@@ -80,7 +80,7 @@ public static class HelpGenerator
 
     /// <summary>True for a platyPS cmdlet page: front matter with an "external help file" entry.</summary>
     public static bool IsCommandPage(string markdown) =>
-        MarkdownReader.ReadFrontMatter(markdown).FrontMatter.ContainsKey("external help file");
+        MarkdownReader.Read(markdown, "page").FrontMatter.ContainsKey("external help file");
 
     private static void Validate(CommandHelp help, string file)
     {

@@ -44,7 +44,7 @@ public static class MamlWriter
                 Description([new HelpBlock(c.Synopsis)])),
             Description(c.Description),
             new XElement(Command + "syntax", c.Syntax.Select(s => SyntaxItem(c, s))),
-            new XElement(Command + "parameters", c.Parameters.Select(p => Parameter(p, p.Position))),
+            new XElement(Command + "parameters", c.Parameters.Select(p => Parameter(p, p.Position, inSyntax: false))),
             new XElement(Command + "inputTypes", c.Inputs.Select(t => new XElement(Command + "inputType", TypeElement(t.Name), Description(t.Description)))),
             new XElement(Command + "returnValues", c.Outputs.Select(t => new XElement(Command + "returnValue", TypeElement(t.Name), Description(t.Description)))),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paras(c.Notes))),
@@ -64,10 +64,10 @@ public static class MamlWriter
             .ThenBy(p => p.Name, StringComparer.OrdinalIgnoreCase);
         return new XElement(Command + "syntaxItem",
             new XElement(Maml + "name", c.Name),
-            members.Select(p => Parameter(p, p.Position)));
+            members.Select(p => Parameter(p, p.Position, inSyntax: true)));
     }
 
-    private static XElement Parameter(ParameterHelp p, string position)
+    private static XElement Parameter(ParameterHelp p, string position, bool inSyntax)
     {
         var element = new XElement(Command + "parameter",
             new XAttribute("required", p.Required ? "true" : "false"),
@@ -78,10 +78,12 @@ public static class MamlWriter
             new XAttribute("aliases", p.Aliases.Count == 0 ? "none" : string.Join(", ", p.Aliases)),
             new XElement(Maml + "name", p.Name),
             Description(p.Description));
-        if (!p.IsSwitch)
+        // as platyPS: a switch has no value in the syntax ("[-Name]") and an optional one in the parameter list, where
+        // Get-Help then shows "-Name [<SwitchParameter>]"
+        if (!p.IsSwitch || !inSyntax)
         {
             element.Add(new XElement(Command + "parameterValue",
-                new XAttribute("required", "true"),
+                new XAttribute("required", p.IsSwitch ? "false" : "true"),
                 new XAttribute("variableLength", "false"),
                 p.Type));
         }

@@ -1,8 +1,9 @@
 namespace PSBpf.HelpGen;
 
-/// <summary>A heading of a markdown file and the lines up to the next heading.</summary>
+/// <summary>A heading of a markdown page and what follows it up to the next heading.</summary>
 /// <param name="Level">Number of '#'.</param>
-/// <param name="Title">Heading text.</param>
+/// <param name="Title">Heading text as written (inline markdown kept).</param>
 /// <param name="Line">1-based line number of the heading.</param>
-/// <param name="Body">Lines after the heading, up to the next heading (headings inside code fences do not count).</param>
-public sealed record MarkdownSection(int Level, string Title, int Line, IReadOnlyList<string> Body);
+/// <param name="Blocks">Paragraphs, list items, table rows and code blocks up to the next heading.</param>
+/// <param name="Links">Every link in those blocks, in order (RELATED LINKS is a list of them).</param>
+public sealed record MarkdownSection(int Level, string Title, int Line, IReadOnlyList<HelpBlock> Blocks, IReadOnlyList<RelatedLink> Links);
