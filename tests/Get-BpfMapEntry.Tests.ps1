@@ -35,6 +35,39 @@ Describe 'Get-BpfMapEntry' {
         It 'produces clean JSON' {
             ($o.Maps.results | Get-BpfMapEntry | Select-Object Key, Value | ConvertTo-Json -Compress) | Should -Match '"Key":0,"Value":0'
         }
+
+        It 'serialises entries as Key and Value only: JSON, CSV and Clixml carry no map reference' {
+            $entry = Get-BpfMapEntry $o.Maps.results -Key 1
+            ($entry | ConvertTo-Json -Compress) | Should -Be '{"Key":1,"Value":0}'
+            @($entry.PSObject.Properties.Name) | Should -Be @('Key', 'Value')
+            ($entry | ConvertTo-Csv -NoTypeInformation) | Should -Be @('"Key","Value"', '"1","0"')
+            $xml = Join-Path ([IO.Path]::GetTempPath()) "psbpf-entry-$PID.xml"
+            try {
+                $entry | Export-Clixml -LiteralPath $xml
+                $back = Import-Clixml -LiteralPath $xml
+                @($back.PSObject.Properties.Name) | Should -Be @('Key', 'Value')
+                Get-Content -Raw -LiteralPath $xml | Should -Not -Match 'Btf|N="Map'   # no Map, MapName or BTF member
+            }
+            finally { Remove-Item -LiteralPath $xml -ErrorAction SilentlyContinue }
+        }
+    }
+
+    Context 'on per-CPU maps' -Tag Root {
+        BeforeEach {
+            if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading BPF objects needs root (CAP_BPF)' }
+            $o = Import-BpfObject (Join-Path $fixtures 'maps_more.bpf.o') | Invoke-BpfLoad
+        }
+        AfterEach { if ($o) { $o.Dispose() } }
+
+        It 'gives the value of every possible CPU as Value, and entries pipe back into Remove-BpfMapEntry' {
+            $cpus = [int](((Get-Content /sys/devices/system/cpu/possible) -split '-')[-1]) + 1
+            Set-BpfMapEntry $o.Maps.pcpu_hash -Key 1 -Value 7
+            $entry = Get-BpfMapEntry $o.Maps.pcpu_hash -Key 1
+            $entry.Value | Should -Be (@(7) * $cpus)
+            ($entry | ConvertTo-Json -Compress) | Should -Be ('{"Key":1,"Value":[' + ((@('7') * $cpus) -join ',') + ']}')
+            $o.Maps.pcpu_hash | Get-BpfMapEntry | Remove-BpfMapEntry
+            @($o.Maps.pcpu_hash | Get-BpfMapEntry) | Should -BeNullOrEmpty
+        }
     }
 
     Context 'on maps in the kernel' -Tag Root {

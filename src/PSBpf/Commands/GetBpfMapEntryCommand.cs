@@ -139,11 +139,8 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
     /// <summary>An output entry; <paramref name="key"/> is null for queue and stack values.</summary>
     private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value)
     {
-        if (Raw) return new BpfMapItem(map, key, value, null);
+        if (Raw) return new BpfMapItem(map, key, value);
         var decodedKey = key is null ? null : PSValueConverter.ToPSValue(BpfMapValues.DecodeKey(map, key));
-        var decoded = BpfMapValues.DecodeValue(map, value);
-        return BpfMapAccess.IsPerCpu(map.Type)
-            ? new BpfMapItem(map, decodedKey, null, ((object?[])decoded!).Select(PSValueConverter.ToPSValue).ToArray())
-            : new BpfMapItem(map, decodedKey, PSValueConverter.ToPSValue(decoded), null);
+        return new BpfMapItem(map, decodedKey, BpfMapItemValues.ToPSValue(map, BpfMapValues.DecodeValue(map, value)));
     }
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PSBpf.Conversion;
 using PSBpf.Engine;
 using PSBpf.Errors;
+using PSBpf.Output;
 
 namespace PSBpf.Commands;
 
@@ -16,11 +17,20 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
     private const string MapSet = "Map";
     private const string IdSet = "Id";
     private const string PinSet = "PinnedPath";
+    private const string EntrySet = "Entry";
 
     /// <summary>The map.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
+
+    /// <summary>
+    /// An entry from Get-BpfMapEntry: it names its map (which no serializer sees), and its Key binds by
+    /// property name.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = EntrySet)]
+    [ValidateNotNull]
+    public BpfMapItem InputObject { get; set; } = null!;
 
     /// <summary>Kernel id of the map.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
@@ -38,7 +48,7 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
+        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to pop one value", "only queues and stacks pop without a key")) return;
 
         bool queue = BpfMapAccess.IsQueueOrStack(map.Type);

@@ -18,11 +18,20 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
     private const string MapSet = "Map";
     private const string IdSet = "Id";
     private const string PinSet = "PinnedPath";
+    private const string EntrySet = "Entry";
 
     /// <summary>The map.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MapSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MapSet)]
     [ValidateNotNull]
     public BpfMap Map { get; set; } = null!;
+
+    /// <summary>
+    /// An entry from Get-BpfMapEntry: it names its map (which no serializer sees), and its Key and Value bind by
+    /// property name.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = EntrySet)]
+    [ValidateNotNull]
+    public BpfMapItem InputObject { get; set; } = null!;
 
     /// <summary>Kernel id of the map.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
@@ -53,7 +62,7 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
+        if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to push the value", "only queues and stacks take a value without a key")) return;
 
         bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
@@ -63,7 +72,7 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
             if (queue)
             {
                 map.PushValue(PSValueConverter.ToEngineValue(Value), Flag);
-                if (PassThru) WriteObject(new BpfMapItem(map, null, Value, null));
+                if (PassThru) WriteObject(new BpfMapItem(map, null, Value));
                 return;
             }
 
@@ -71,10 +80,7 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
             map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag);
             if (PassThru)
             {
-                var stored = map.LookupValue(key);
-                WriteObject(BpfMapAccess.IsPerCpu(map.Type)
-                    ? new BpfMapItem(map, Key, null, ((object?[])stored!).Select(PSValueConverter.ToPSValue).ToArray())
-                    : new BpfMapItem(map, Key, PSValueConverter.ToPSValue(stored), null));
+                WriteObject(new BpfMapItem(map, Key, BpfMapItemValues.ToPSValue(map, map.LookupValue(key))));
             }
         }
         catch (Exception e) when (!IsStopException(e))
