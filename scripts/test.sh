@@ -15,7 +15,7 @@ set -e
 
 echo
 echo "test: summary"
-grep -E '^(Passed!|Failed!)' /tmp/psbpf-xunit.log | sed 's/^/  xunit:  /' || echo "  xunit:  no summary (exit code $xunit_status)"
+grep -E '^\s*(Total tests|Passed|Failed|Skipped): [0-9]+$' /tmp/psbpf-xunit.log | sed 's/^ */  xunit:  /' || echo "  xunit:  no summary (exit code $xunit_status)"
 sed 's/\x1b\[[0-9;]*m//g' /tmp/psbpf-pester.log | grep -E '^Tests Passed: ' | sed 's/^/  Pester: /' \
     || echo "  Pester: no summary (exit code $pester_status)"
 if grep -qE '^\s+Skipped ' /tmp/psbpf-xunit.log; then

@@ -163,7 +163,7 @@ Describe 'Add-BpfAttachment' {
                     $until = (Get-Date).AddSeconds(1)
                     while ((Get-Date) -lt $until) { $null = 1..1000 | Measure-Object -Sum }
                     # a per-CPU counter: the sum over CPUs of the samples taken
-                    (Get-BpfMapEntry -Map $o.Maps.samples -Key 0).Values | Measure-Object -Sum |
+                    (Get-BpfMapEntry -Map $o.Maps.samples -Key 0).Value | Measure-Object -Sum |
                         Select-Object -ExpandProperty Sum | Should -BeGreaterThan 0
                     $link | Remove-BpfAttachment -Confirm:$false
                     $link.IsAttached | Should -BeFalse
