@@ -134,15 +134,12 @@ if (-not $pester) {
     throw 'Pester 5 is not installed: scripts/setup.sh installs the pinned version (tools/Pester/PesterRestore.csproj).'
 }
 
-# A child pwsh: the module's DLLs load into that process, not into this build session. It is this same PowerShell:
-# a package or system pwsh is $PSHOME/pwsh; a dotnet-tool pwsh runs as the dotnet host with $PSHOME/pwsh.dll (its
-# ProcessPath is dotnet, so ProcessPath alone would start `dotnet -NoProfile`).
+# A child pwsh (this same PowerShell, also when it is a dotnet tool): the module's DLLs load into that process, not
+# into this build session.
 $testResults = Join-Path $root 'out/TestResults'
 $null = New-Item -ItemType Directory -Path $testResults -Force
-$pwsh = @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-        [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')
-    }
-    else { Join-Path $PSHOME 'pwsh' })
+. (Join-Path $root 'scripts/PwshCommand.ps1')
+$pwsh = @(Get-PwshCommand)
 $runner = Join-Path $root 'tests/Invoke-PesterSuite.ps1'
 & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner `
     -PesterManifest $pester.Path -TestsPath (Join-Path $root 'tests') `

@@ -8,11 +8,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
     $moduleDir = (Get-Module PSBpf).ModuleBase
     $manifest = Join-Path $moduleDir 'PSBpf.psd1'
-    # This same PowerShell: a dotnet-tool pwsh runs as the dotnet host with $PSHOME/pwsh.dll.
-    $pwsh = @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')
-        }
-        else { Join-Path $PSHOME 'pwsh' })
+    . (Join-Path $repoRoot 'scripts/PwshCommand.ps1')
+    $pwsh = @(Get-PwshCommand)   # this same PowerShell, also when it is a dotnet tool
     function Invoke-ChildPwsh([string] $HomeDir, [string] $Script) {
         $saved = $env:HOME
         try {

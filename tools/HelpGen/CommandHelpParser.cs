@@ -10,7 +10,14 @@ public static class CommandHelpParser
     public static CommandHelp Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var page = MarkdownReader.Read(text, source);
+        return Parse(MarkdownReader.Read(text, source), source);
+    }
+
+    /// <summary>Parses a page <see cref="MarkdownReader.Read"/> has read; <paramref name="source"/> names the file in errors.</summary>
+    /// <exception cref="HelpFormatException">The page does not follow the layout.</exception>
+    public static CommandHelp Parse(MarkdownPage page, string source)
+    {
+        ArgumentNullException.ThrowIfNull(page);
         var front = page.FrontMatter;
         var sections = page.Sections;
         if (sections.Count == 0 || sections[0].Level != 1)

@@ -25,12 +25,14 @@ public static class HelpGenerator
                 continue;
             }
 
-            if (!IsCommandPage(text))
+            // one Markdig parse per page: the front matter says whether it is a cmdlet page, the rest is its help
+            var page = MarkdownReader.Read(text, file);
+            if (!IsCommandPage(page))
             {
                 continue;
             }
 
-            var help = CommandHelpParser.Parse(text, file);
+            var help = CommandHelpParser.Parse(page, file);
             if (!string.Equals(help.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 throw new HelpFormatException(file, 1, $"the page is named {name}.md but documents '{help.Name}'");
@@ -79,8 +81,9 @@ public static class HelpGenerator
     }
 
     /// <summary>True for a platyPS cmdlet page: front matter with an "external help file" entry.</summary>
-    public static bool IsCommandPage(string markdown) =>
-        MarkdownReader.Read(markdown, "page").FrontMatter.ContainsKey("external help file");
+    public static bool IsCommandPage(string markdown) => IsCommandPage(MarkdownReader.Read(markdown, "page"));
+
+    private static bool IsCommandPage(MarkdownPage page) => page.FrontMatter.ContainsKey("external help file");
 
     private static void Validate(CommandHelp help, string file)
     {
