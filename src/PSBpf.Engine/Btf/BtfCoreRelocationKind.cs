@@ -1,7 +1,8 @@
 namespace PSBpf.Engine.Btf;
 
 /// <summary>bpf_core_relo_kind values.</summary>
-public enum BtfCoreRelocationKind : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BtfCoreRelocationKind : ulong
 {
     /// <summary>BPF_CORE_FIELD_BYTE_OFFSET.</summary>
     FieldByteOffset = 0,

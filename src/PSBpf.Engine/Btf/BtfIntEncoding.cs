@@ -2,7 +2,8 @@ namespace PSBpf.Engine.Btf;
 
 /// <summary>BTF_INT_* encoding bits of an INT type.</summary>
 [Flags]
-public enum BtfIntEncoding : byte
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BtfIntEncoding : ulong
 {
     /// <summary>Unsigned, no special meaning.</summary>
     None = 0,

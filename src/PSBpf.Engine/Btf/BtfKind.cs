@@ -1,7 +1,8 @@
 namespace PSBpf.Engine.Btf;
 
 /// <summary>BTF_KIND_* values from the kernel's uapi btf.h.</summary>
-public enum BtfKind : byte
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BtfKind : ulong
 {
     /// <summary>Void (type id 0 only).</summary>
     Void = 0,

@@ -1,7 +1,8 @@
 namespace PSBpf.Engine.Btf;
 
 /// <summary>Linkage of a FUNC (BTF_FUNC_*) or VAR (BTF_VAR_*).</summary>
-public enum BtfLinkage : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BtfLinkage : ulong
 {
     /// <summary>static (BTF_FUNC_STATIC / BTF_VAR_STATIC).</summary>
     Static = 0,

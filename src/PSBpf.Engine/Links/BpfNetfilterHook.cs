@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>Netfilter hook (enum nf_inet_hooks).</summary>
-public enum BpfNetfilterHook : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfNetfilterHook : ulong
 {
     /// <summary>NF_INET_PRE_ROUTING: every incoming packet, before routing.</summary>
     prerouting = 0,

@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>How sched_cls programs go onto an interface.</summary>
-public enum BpfTcMode
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfTcMode : ulong
 {
     /// <summary>tcx links where the kernel has them (6.6+), else classic tc.</summary>
     Auto = 0,

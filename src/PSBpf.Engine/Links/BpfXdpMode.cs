@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>Where an XDP program runs (the XDP_FLAGS_*_MODE bits of a link's flags).</summary>
-public enum BpfXdpMode
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfXdpMode : ulong
 {
     /// <summary>The kernel's choice: the driver hook where the driver has one, else generic.</summary>
     Default = 0,

@@ -3,7 +3,8 @@ namespace PSBpf.Engine;
 /// <summary>BPF attach types (enum bpf_attach_type).</summary>
 /// <remarks>Member names are bpftool's spellings, so <c>Where-Object Type -eq cgroup_device</c> works in PowerShell; values are the kernel's <c>enum bpf_attach_type</c>.</remarks>
 #pragma warning disable CA1707 // bpftool's names contain underscores on purpose
-public enum BpfAttachType : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfAttachType : ulong
 {
     /// <summary>cgroup_inet_ingress = 0.</summary>
     cgroup_inet_ingress = 0,

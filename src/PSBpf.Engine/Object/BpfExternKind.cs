@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>Kind of extern symbol.</summary>
-public enum BpfExternKind
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfExternKind : ulong
 {
     /// <summary>A __kconfig extern, filled from the kernel configuration into the .kconfig map.</summary>
     Kconfig,

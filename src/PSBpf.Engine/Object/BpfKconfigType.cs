@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>How a .kconfig extern's value is encoded (libbpf's kcfg_type).</summary>
-public enum BpfKconfigType
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfKconfigType : ulong
 {
     /// <summary>Not a .kconfig extern.</summary>
     None,

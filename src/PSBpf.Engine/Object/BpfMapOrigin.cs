@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>Where a map definition came from.</summary>
-public enum BpfMapOrigin
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfMapOrigin : ulong
 {
     /// <summary>A BTF-defined map in SEC(".maps").</summary>
     Btf,

@@ -3,7 +3,8 @@ namespace PSBpf.Engine;
 /// <summary>BPF map types (enum bpf_map_type).</summary>
 /// <remarks>Member names are bpftool's spellings, so <c>Where-Object Type -eq percpu_array</c> works in PowerShell; values are the kernel's <c>enum bpf_map_type</c>.</remarks>
 #pragma warning disable CA1707 // bpftool's names contain underscores on purpose
-public enum BpfMapType : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfMapType : ulong
 {
     /// <summary>unspec = 0.</summary>
     unspec = 0,

@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>The `pinning` attribute of a BTF-defined map (libbpf_pin_type).</summary>
-public enum BpfPinning
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfPinning : ulong
 {
     /// <summary>LIBBPF_PIN_NONE.</summary>
     None = 0,

@@ -3,7 +3,8 @@ namespace PSBpf.Engine;
 /// <summary>BPF program types (enum bpf_prog_type).</summary>
 /// <remarks>Member names are bpftool's spellings, so <c>Where-Object Type -eq xdp</c> works in PowerShell; values are the kernel's <c>enum bpf_prog_type</c>.</remarks>
 #pragma warning disable CA1707 // bpftool's names contain underscores on purpose
-public enum BpfProgramType : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfProgramType : ulong
 {
     /// <summary>unspec = 0.</summary>
     unspec = 0,

@@ -1,7 +1,8 @@
 namespace PSBpf.Engine;
 
 /// <summary>What an ELF relocation against a program instruction refers to (libbpf's RELO_* kinds).</summary>
-public enum BpfRelocationKind
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfRelocationKind : ulong
 {
     /// <summary>ld_imm64 of a map from .maps or a legacy maps section (RELO_LD64).</summary>
     MapReference,

@@ -2,7 +2,8 @@ namespace PSBpf.Engine;
 
 /// <summary>What a section-name definition implies for loading and attaching (libbpf's SEC_* cookie bits).</summary>
 [Flags]
-public enum BpfSectionFlags
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfSectionFlags : ulong
 {
     /// <summary>Nothing special.</summary>
     None = 0,

@@ -3,7 +3,8 @@ namespace PSBpf.Engine;
 /// <summary>BPF link types (enum bpf_link_type).</summary>
 /// <remarks>Member names are bpftool's spellings (<c>bpftool link show</c>), so <c>Where-Object Type -eq perf_event</c> works in PowerShell; values are the kernel's.</remarks>
 #pragma warning disable CA1707 // bpftool's names contain underscores on purpose
-public enum BpfLinkType : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfLinkType : ulong
 {
     /// <summary>unspec = 0.</summary>
     unspec = 0,

@@ -2,7 +2,8 @@ namespace PSBpf.Engine;
 
 /// <summary>What a perf_event link is attached to (enum bpf_perf_event_type); names as bpftool prints them.</summary>
 #pragma warning disable CA1707
-public enum BpfPerfEventType : uint
+// 64-bit so that PowerShell's ConvertTo-Json writes the name, not the number (see docs/json-examples.md).
+public enum BpfPerfEventType : ulong
 {
     /// <summary>Not reported (kernels before 6.6 do not describe perf_event links).</summary>
     unspec = 0,
