@@ -73,16 +73,26 @@ Describe 'Get-BpfInstruction' {
             try {
                 $xlated = $o.Programs.handle_tp | Get-BpfInstruction -Xlated
                 $xlated[0].Text | Should -Match '^\(85\) call bpf_get_current_pid_tgid#'
-                if (Get-Command bpftool -ErrorAction SilentlyContinue) {
-                    $bpftool = bpftool -j prog dump xlated id $o.Programs.handle_tp.Id | ConvertFrom-Json
-                    $xlated.Text | Should -Be $bpftool.disasm
-                }
+                $bpftool = bpftool -j prog dump xlated id $o.Programs.handle_tp.Id | ConvertFrom-Json
+                $xlated.Text | Should -Be $bpftool.disasm
 
                 $kernel = Get-BpfProgram -Id $o.Programs.handle_tp.Id | Get-BpfInstruction
                 $kernel.Text | Should -Be $xlated.Text
                 (Get-BpfInstruction -Id $o.Programs.handle_tp.Id).Text | Should -Be $xlated.Text
             }
             finally { $o.Dispose() }
+        }
+
+        It 'does not take a link or a map from the pipeline: their Id is no program id' {
+            $o = Import-BpfObject $minimal | Invoke-BpfLoad
+            try {
+                $link = $o.Programs.handle_tp | Add-BpfAttachment
+                $l = Get-BpfLink -Id $link.Id
+                $l.Id | Should -Not -Be $o.Programs.handle_tp.Id -Because 'the test needs ids that differ'
+                { $l | Get-BpfInstruction -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound,PSBpf.Commands.GetBpfInstructionCommand'
+                { Get-BpfMap -Id $o.Maps[0].Id | Get-BpfInstruction -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound*'
+            }
+            finally { $o | Remove-BpfObject }
         }
 
         It 'reports an unknown id as BpfKernelObjectNotFound' {

@@ -24,15 +24,6 @@ public abstract class BtfType
     /// <summary>BTF kind.</summary>
     public BtfKind Kind { get; }
 
-    /// <summary>Name as C would spell the type's kind and name, e.g. "struct task_struct".</summary>
-    public override string ToString() => Kind switch
-    {
-        BtfKind.Struct => $"struct {Display}",
-        BtfKind.Union => $"union {Display}",
-        BtfKind.Enum or BtfKind.Enum64 => $"enum {Display}",
-        BtfKind.Forward => $"fwd {Display}",
-        _ => $"{Kind.ToString().ToLowerInvariant()} {Display}",
-    } + $" [{Id}]";
-
-    private string Display => Name.Length == 0 ? "(anon)" : Name;
+    /// <summary>The type as C declares it, e.g. <c>struct task_struct *</c>, <c>const volatile __u64</c>, <c>char[16]</c>; a variable or function with its name.</summary>
+    public override string ToString() => BtfCDeclaration.Of(this);
 }

@@ -1,0 +1,102 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    The default views of PSBpf.format.ps1xml as pwsh renders them for real objects: every table fits 120 columns with
+    its headers on one line, and objects that went out of process and back (Start-Job, Export-Clixml/Import-Clixml)
+    keep the same table.
+#>
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
+    $PSStyle.OutputRendering = 'PlainText'
+
+    # The non-empty lines of the default table of $InputObject at a 120-column console.
+    function Get-TableLines($InputObject) {
+        @(($InputObject | Format-Table | Out-String -Width 120) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
+    }
+
+    # Headers on one line: the line under the first one is the dash rule.
+    function Assert-FitsTable($InputObject, [string] $What) {
+        $lines = Get-TableLines $InputObject
+        $lines.Count | Should -BeGreaterThan 2 -Because "$What renders as a table with rows"
+        $lines[1] | Should -Match '^[\s-]+$' -Because "$What has its headers on one line: '$($lines[0])' / '$($lines[1])'"
+        $lines | Where-Object Length -gt 120 | Should -BeNullOrEmpty -Because "$What fits 120 columns"
+    }
+}
+
+Describe 'Default views' -Tag Root {
+    BeforeAll {
+        if (-not $isRoot) { return }
+        $script:cgroup = Join-Path $cgroup2Root "psbpf-format-$PID"
+        New-Item -ItemType Directory -Path $cgroup | Out-Null
+        $script:o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
+        $script:c = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
+        $script:links = @($o | Add-BpfAttachment) + @($c | Add-BpfAttachment -Cgroup $cgroup)
+        Set-BpfMapEntry -Map $o.Maps.exec_start -Key 1 -Value 42
+        $script:ids = @($o.Programs.Id) + @($c.Programs.Id)
+        $script:mapIds = @($o.Maps.Id) + @($c.Maps.Id)
+    }
+
+    AfterAll {
+        if (-not $isRoot) { return }
+        $o, $c | Where-Object { $_ } | Remove-BpfObject
+        Wait-Until { -not (Get-BpfLink | Where-Object ProgramId -in $ids) } | Out-Null
+        rmdir $cgroup
+    }
+
+    BeforeEach {
+        if (-not $isRoot) { Set-ItResult -Skipped -Because 'loading programs needs root (CAP_BPF, CAP_SYS_ADMIN)' }
+    }
+
+    It 'shows <What> in 120 columns with headers on one line' -ForEach @(
+        @{ What = 'Get-BpfProgram'; Get = { Get-BpfProgram | Where-Object Id -in $ids } }
+        @{ What = 'Get-BpfMap'; Get = { Get-BpfMap | Where-Object Id -in $mapIds } }
+        @{ What = 'Get-BpfLink'; Get = { Get-BpfLink | Where-Object ProgramId -in $ids } }
+        @{ What = 'Add-BpfAttachment'; Get = { $links } }
+        @{ What = 'Import-BpfObject'; Get = { $o } }
+        @{ What = 'the Programs of an object'; Get = { $o.Programs } }
+        @{ What = 'the Maps of an object'; Get = { $o.Maps } }
+        @{ What = 'the Globals of an object'; Get = { $o.Globals } }
+        @{ What = 'Get-BpfMapEntry'; Get = { Get-BpfMapEntry -Map $o.Maps.exec_start } }
+        @{ What = 'Test-BpfObject'; Get = { Test-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') } }
+        @{ What = 'Get-BpfInstruction'; Get = { Get-BpfInstruction -Program $o.Programs.handle_exec } }
+    ) {
+        Assert-FitsTable (& $Get) $What
+    }
+
+    It 'shows a global''s type as its C declaration' {
+        $lines = Get-TableLines $o.Globals
+        $lines | Should -Contain ($lines | Where-Object { $_ -match '^min_duration_ns\s+\.rodata\s+const volatile unsigned long long\s+0$' })
+        "$(($o.Globals | Where-Object Name -eq min_duration_ns).Type)" | Should -Be 'const volatile unsigned long long'
+        "$($o.Maps.exec_start.KeyType)" | Should -Be 'pid_t'
+    }
+
+    It 'keeps the table of <What> for objects deserialized from a job and from Clixml' -ForEach @(
+        @{ What = 'Get-BpfProgram'; Command = 'Get-BpfProgram -Id {0}'; Id = 'program' }
+        @{ What = 'Get-BpfMap'; Command = 'Get-BpfMap -Id {0}'; Id = 'map' }
+        @{ What = 'Get-BpfLink'; Command = 'Get-BpfLink -ProgramId {0}'; Id = 'program' }
+        @{ What = 'Test-BpfObject'; Command = 'Test-BpfObject {0}'; Id = 'path' }
+    ) {
+        $arg = switch ($Id) { 'program' { $ids[0] } 'map' { $o.Maps.exec_start.Id } 'path' { "'$(Join-Path $fixtures 'bootstrap.bpf.o')'" } }
+        $command = $Command -f $arg
+        $live = & ([scriptblock]::Create($command))
+        $module = (Get-Module PSBpf).Path
+        # a separate pwsh process: the job imports the module there and sends the objects back serialized
+        $fromJob = Start-Job -ScriptBlock { param($m, $c) Import-Module $m; & ([scriptblock]::Create($c)) } -ArgumentList $module, $command |
+            Receive-Job -Wait -AutoRemoveJob
+        $fromJob | Should -Not -BeNullOrEmpty
+        $fromJob[0].PSObject.TypeNames[0] | Should -BeLike 'Deserialized.PSBpf.*'
+        $xml = Join-Path ([IO.Path]::GetTempPath()) "psbpf-$([guid]::NewGuid().ToString('N')).xml"
+        try {
+            $live | Export-Clixml -LiteralPath $xml
+            $fromXml = Import-Clixml -LiteralPath $xml
+        }
+        finally { Remove-Item -LiteralPath $xml -ErrorAction SilentlyContinue }
+
+        $expected = (Get-TableLines $live)[0]
+        (Get-TableLines $fromJob)[0] | Should -Be $expected
+        (Get-TableLines $fromXml)[0] | Should -Be $expected
+        # the rows too, for the values that do not change between the two listings
+        (Get-TableLines $fromXml)[2] | Should -Be (Get-TableLines $live)[2]
+    }
+}
