@@ -67,6 +67,31 @@ Describe 'Set-BpfMapEntry' {
             (Get-BpfMapEntry $o.Maps.fifo).Value | Should -Be 5
         }
 
+        It 'encodes keys and values as PowerShell builds them: custom objects, hashtables, wrapped numbers' {
+            # an LPM trie keyed by struct ipv4_lpm_key { u32 prefixlen; u32 addr; }
+            $wrapped = 24 | ForEach-Object { $_ }                         # a pipeline value: a PSObject around an int
+            $wrapped.GetType().Name | Should -Be 'Int32'
+            Set-BpfMapEntry $o.Maps.routes -Key ([pscustomobject]@{ prefixlen = $wrapped; addr = 0x0001a8c0 }) -Value ([psobject]7)
+            Set-BpfMapEntry $o.Maps.routes -Key @{ addr = 0x0000000a; prefixlen = 8 } -Value 8   # member order is the struct's, not the hashtable's
+            $entries = Get-BpfMapEntry $o.Maps.routes | Sort-Object { $_.Key.prefixlen }
+            $entries.Count | Should -Be 2
+            $entries[0].Key.prefixlen | Should -Be 8
+            $entries[0].Key.addr | Should -Be 0x0000000a
+            $entries[0].Value | Should -Be 8
+            $entries[1].Key.addr | Should -Be 0x0001a8c0
+            $entries[1].Value | Should -Be 7
+            # a key read back (an ordered PSObject) is a key to write with
+            Set-BpfMapEntry $o.Maps.routes -Key $entries[1].Key -Value 70
+            (Get-BpfMapEntry $o.Maps.routes -Key $entries[1].Key).Value | Should -Be 70
+        }
+
+        It 'rejects a value that contains itself as BpfValueInvalid' {
+            $list = [System.Collections.ArrayList]::new()
+            $null = $list.Add($list)
+            { Set-BpfMapEntry $o.Maps.routes -Key @{ prefixlen = 8; addr = 1 } -Value $list -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfValueInvalid,PSBpf.Commands.SetBpfMapEntryCommand'
+        }
+
         It 'asks for -Key on a hash map as BpfMapKeyRequired' {
             { Set-BpfMapEntry $o.Maps.pinned_counts -Value 1 -ErrorAction Stop } | Should -Throw -ErrorId 'BpfMapKeyRequired,PSBpf.Commands.SetBpfMapEntryCommand'
         }

@@ -14,13 +14,6 @@ public sealed class CmdletStaticTests
     }
 
     [Fact]
-    public void Every_cmdlet_uses_an_approved_verb()
-    {
-        var bad = M.Cmdlets.Where(c => !ApprovedVerbs.All.Contains(c.Verb)).Select(c => c.Name).ToList();
-        Assert.True(bad.Count == 0, $"unapproved verbs: {string.Join(", ", bad)}");
-    }
-
-    [Fact]
     public void Every_noun_is_singular_pascal_case_and_starts_with_Bpf()
     {
         foreach (var c in M.Cmdlets)
@@ -85,17 +78,6 @@ public sealed class CmdletStaticTests
             var names = c.Parameters.SelectMany(p => p.Aliases.Prepend(p.Name)).ToList();
             var dupes = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             Assert.True(dupes.Count == 0, $"{c.Name}: {string.Join(", ", dupes)} used twice");
-        }
-    }
-
-    /// <summary>Cmdlets whose verbs change state support -WhatIf/-Confirm (PowerShell's guideline for state changes).</summary>
-    [Fact]
-    public void State_changing_cmdlets_support_ShouldProcess()
-    {
-        string[] changing = ["Invoke", "Add", "Remove", "Set", "Clear", "Register", "Unregister", "Start", "Stop", "Enable", "Disable"];
-        foreach (var c in M.Cmdlets.Where(c => changing.Contains(c.Verb)))
-        {
-            Assert.True(c.SupportsShouldProcess, $"{c.Name} changes state but does not support -WhatIf/-Confirm");
         }
     }
 
