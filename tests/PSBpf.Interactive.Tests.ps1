@@ -21,7 +21,8 @@ BeforeAll {
     function Stop-AfterWaiting([string] $Script, [object[]] $Arguments) {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript($Script)
+            # one script, not a batch of statements: a stopped batch would go on to its next statement on a pool thread
+            $null = $ps.AddScript("Import-Module '$modulePath'`n$Script")
             foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 1500
@@ -122,7 +123,7 @@ Describe 'Stopping a waiting command' -Tag Root {
         $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
         try {
             $before = Get-FdCount
-            $r = Stop-AfterWaiting 'param($map) Receive-BpfRingBuffer -Map $map -Type event -Wait' @($o.Maps.rb)
+            $r = Stop-AfterWaiting 'Receive-BpfRingBuffer -Map $args[0] -Type event -Wait' @($o.Maps.rb)
             $r.WaitedIn | Should -Be 'Running' -Because 'the command was waiting for records when stopped'
             $r.State | Should -Be 'Stopped'
             $r.StopTook | Should -BeLessThan ([timespan]::FromSeconds(3))
@@ -153,7 +154,7 @@ Describe 'Stopping a waiting command' -Tag Root {
         $ps = [powershell]::Create()
         $ps.Runspace = $rs
         try {
-            $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript('param($o) $o | Add-BpfAttachment -Confirm').AddArgument($o)
+            $null = $ps.AddScript("param(`$o) Import-Module '$modulePath'; `$o | Add-BpfAttachment -Confirm").AddArgument($o)
             $async = $ps.BeginInvoke()
             $host2.Prompts.AtSecondPrompt.Wait([timespan]::FromSeconds(30)) | Should -BeTrue -Because 'Add-BpfAttachment asks once per program'
             @(Get-BpfLink | Where-Object ProgramId -eq $o.Programs.handle_exec.Id).Count | Should -Be 1 -Because 'the first program is attached when the second prompt shows'

@@ -43,7 +43,7 @@ $runspace.Open()
 try {
     $setup = [powershell]::Create()
     $setup.Runspace = $runspace
-    $null = $setup.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('Set-Location').AddParameter('LiteralPath', $WorkingDirectory)
+    $null = $setup.AddScript('param($m, $d) Import-Module $m; Set-Location -LiteralPath $d').AddArgument($ModuleManifest).AddArgument($WorkingDirectory)
     $null = $setup.Invoke()
     $setup.Dispose()
 

@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace PSBpf.Module.Tests;
 
 /// <summary>
-/// PSBpf.dll, PSBpf.Engine.dll and System.Management.Automation loaded reflection-only (MetadataLoadContext):
-/// there is no PowerShell on the test machines, and PowerShellStandard.Library is a reference assembly that cannot run.
+/// PSBpf.dll, PSBpf.Engine.dll and System.Management.Automation loaded reflection-only (MetadataLoadContext), for the
+/// static checks of declarations against docs/ and the manifest (PowerShellStandard.Library is a reference assembly
+/// that cannot run). Behaviour is tested in pwsh by the Pester suites in tests/*.Tests.ps1.
 /// One context for the whole test run; types from it compare only with types from it (use <see cref="CoreType"/>).
 /// </summary>
 internal sealed class ModuleMetadata

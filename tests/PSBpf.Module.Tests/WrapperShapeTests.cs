@@ -4,30 +4,12 @@ using PSBpf.Engine;
 namespace PSBpf.Module.Tests;
 
 /// <summary>
-/// What the PowerShell-facing wrapping relies on, checked without a runspace: the shape of the member classes
-/// (PowerShell copies instance members when adding them and rejects MemberType Property/Method), and the engine
-/// behaviour Import-BpfObject builds on.
+/// The engine behaviour Import-BpfObject builds on. How the by-name members behave in PowerShell ($o.Globals.x = v,
+/// $o.Programs.name) is tested in pwsh: tests/PSBpf.Interactive.Tests.ps1.
 /// </summary>
 public sealed class WrapperShapeTests
 {
     private static ModuleMetadata M => ModuleMetadata.Instance;
-
-    [Fact]
-    public void The_global_member_is_a_note_property_that_overrides_value_and_copy()
-    {
-        var type = M.Module.GetType("PSBpf.Output.BpfGlobalProperty", throwOnError: true)!;
-        Assert.Equal("System.Management.Automation.PSNoteProperty", type.BaseType!.FullName);
-        Assert.True(type.IsSealed);
-
-        // PSMemberInfoIntegratingCollection.Add stores member.Copy(): without an override the copy would be a plain,
-        // empty PSNoteProperty. MemberType must stay NoteProperty: Add rejects Property and Method members.
-        Assert.Equal(type, type.GetMethod("Copy", BindingFlags.Public | BindingFlags.Instance)!.DeclaringType);
-        var value = type.GetProperty("Value", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
-        Assert.NotNull(value);
-        Assert.NotNull(value!.GetMethod);
-        Assert.NotNull(value.SetMethod);
-        Assert.Null(type.GetProperty("MemberType", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-    }
 
     [Fact]
     public void Opening_with_a_name_renames_the_object_and_its_data_maps()
