@@ -13,7 +13,6 @@ BeforeDiscovery {
     $unreachable = @{
         BpfInspectionFailed = 'a listing syscall failing with an errno other than EPERM/ENOENT; the classifier test (tests/PSBpf.Module.Tests/ErrorClassifierTests.cs) feeds it'
         BpfOperationStopped = 'a cancellation that is not a pipeline stop; a stop ends the pipeline without an error record (PSBpf.Interactive.Tests.ps1)'
-        BpfLinkStillAttached = 'another process holding a link whose type has no detach, at the moment of the unpin'
         BpfDisassemblyFailed = 'the kernel refusing BPF_PROG_GET_INFO_BY_FD for a program it listed'
         BpfUnexpectedError = 'any exception PSBpf does not classify: a bug by definition'
     }
@@ -98,6 +97,25 @@ BeforeAll {
             [CmdletBinding()] param()
             $cg = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
             $cg.Programs.cg_egress | Add-BpfAttachment -CgroupPath $cgroup2Root -Legacy -PinPath (Join-Path $pinDir 'legacy')
+        }
+        BpfLinkStillAttached = {
+            [CmdletBinding()] param()
+            # a perf_event link (no BPF_LINK_DETACH) that another process holds open when its pin is removed
+            $m = Import-BpfObject $minimal | Invoke-BpfLoad
+            $pin = Join-Path $pinDir 'held'
+            $l = $m.Programs.handle_tp | Add-BpfAttachment -PinPath $pin
+            $pwsh = @(Get-PwshCommand)
+            $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+            $hold = "Import-Module '$((Get-Module PSBpf).Path)'; `$h = [PSBpf.Engine.BpfKernelLink]::OpenPinned('$pin'); 'held'; Start-Sleep 60"
+            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $hold)) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardOutput = $true
+            $holder = [Diagnostics.Process]::Start($psi)
+            try {
+                while (($line = $holder.StandardOutput.ReadLine()) -ne $null -and $line -ne 'held') { }
+                $l.Dispose()
+                Remove-BpfAttachment -PinnedPath $pin
+            }
+            finally { $holder.Kill(); $holder.WaitForExit() }
         }
         BpfProgramNotFound = { [CmdletBinding()] param() Test-BpfObject $minimal -Program no_such_program }
     }
