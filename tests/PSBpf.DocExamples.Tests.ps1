@@ -35,6 +35,7 @@ BeforeAll {
     Copy-Item (Join-Path $fixtures 'bad_verifier.bpf.o') (Join-Path $sandbox 'bad.bpf.o')
     Copy-Item (Join-Path $fixtures 'uprobe_target') $sandbox
 
+    $script:sliceExisted = Test-Path (Join-Path $cgroup2Root 'system.slice')
     if ($isRoot) {
         $script:netns = "psbpf-docs-$PID"
         ip netns add $netns
@@ -80,5 +81,12 @@ Describe '<Name>' -ForEach $pages -Tag Root {
         $r = $results | Where-Object Index -eq $Index
         $r | Should -Not -BeNullOrEmpty -Because 'the runner reports every block'
         $r.Ok | Should -BeTrue -Because "$Name line $Line failed: $($r.Error)`n$Code"
+    }
+}
+
+Describe 'after the examples' -Tag Root {
+    It 'leaves no cgroup behind' {
+        if (-not $isRoot) { Set-ItResult -Skipped -Because 'the examples need root'; return }
+        Test-Path (Join-Path $cgroup2Root 'system.slice') | Should -Be $sliceExisted -Because 'the runner removes the system.slice it made'
     }
 }

@@ -81,6 +81,6 @@ finally {
     $cleanup.Dispose()
     $runspace.Dispose()
     $activity.Kill()
-    if ($madeSlice) { Remove-Item $slice -ErrorAction SilentlyContinue }
+    if ($madeSlice) { rmdir $slice }   # cgroupfs: the directory goes as a whole (Remove-Item would try its files)
     $results | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $ResultFile
 }
