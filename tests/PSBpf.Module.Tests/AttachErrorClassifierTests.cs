@@ -18,7 +18,7 @@ public sealed class AttachErrorClassifierTests
     [Fact]
     public void Kernel_and_target_refusals_are_AttachFailed_but_privileges_stay_PermissionDenied()
     {
-        var refused = BpfErrorClassifier.ClassifyAttach(new BpfSyscallException("BPF_LINK_CREATE for program 'p'", 16), "p");
+        var refused = BpfErrorClassifier.ClassifyAttach(new BpfSyscallException(BpfCommand.LinkCreate, "BPF_LINK_CREATE for program 'p'", 16), "p");
         Assert.Equal((BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation), (refused.ErrorId, refused.Category));
         Assert.StartsWith("Cannot attach program 'p': ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("EBUSY", refused.Message, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class AttachErrorClassifierTests
         Assert.Equal(BpfErrorIds.AttachFailed, BpfErrorClassifier.ClassifyAttach(new ArgumentException("no network interface 'x'", "name"), "p").ErrorId);
         Assert.Equal(BpfErrorIds.AttachFailed, BpfErrorClassifier.ClassifyAttach(new NotSupportedException("no kprobe PMU"), "p").ErrorId);
         Assert.Equal(BpfErrorIds.AttachFailed, BpfErrorClassifier.ClassifyAttach(new FileNotFoundException("uprobe target 'x' is not in $PATH", "x"), "p").ErrorId);
-        Assert.Equal(BpfErrorIds.PermissionDenied, BpfErrorClassifier.ClassifyAttach(new BpfSyscallException("BPF_LINK_CREATE for program 'p'", 1), "p").ErrorId);
+        Assert.Equal(BpfErrorIds.PermissionDenied, BpfErrorClassifier.ClassifyAttach(new BpfSyscallException(BpfCommand.LinkCreate, "BPF_LINK_CREATE for program 'p'", 1), "p").ErrorId);
         Assert.Equal(BpfErrorIds.NotLoaded, BpfErrorClassifier.ClassifyAttach(new BpfNotLoadedException("program 'p'"), "p").ErrorId);
     }
 }

@@ -31,7 +31,7 @@ public sealed class CompletionTests
     {
         Assert.Equal(["cgroup_skb", "xdp_prog"], CompletionCandidates.ProgramNames(null, null, () => ["xdp_prog", "cgroup_skb", "xdp_prog", ""]));
         Assert.Equal(["xdp_prog"], CompletionCandidates.ProgramNames("x", null, () => ["xdp_prog", "cgroup_skb"]));
-        Assert.Empty(CompletionCandidates.ProgramNames("", null, () => throw new BpfSyscallException("BPF_PROG_GET_NEXT_ID", 1)));
+        Assert.Empty(CompletionCandidates.ProgramNames("", null, () => throw new BpfSyscallException(BpfCommand.ProgGetNextId, "BPF_PROG_GET_NEXT_ID", 1)));
         Assert.Equal(["counts"], CompletionCandidates.MapNames("c", null, () => ["rb", "counts"]));
         Assert.Empty(CompletionCandidates.MapNames("", null, () => throw new UnauthorizedAccessException()));
     }

@@ -23,11 +23,11 @@ public sealed class ErrorClassifierTests
         var verifier = BpfErrorClassifier.Classify(new BpfVerifierException("prog", 13, "0: (b7) r0 = 0\nR1 invalid mem access 'map_value_or_null'\n"));
         Assert.Equal((BpfErrorIds.VerifierRejected, BpfErrorCategory.InvalidOperation), (verifier.ErrorId, verifier.Category));
         Assert.Contains("map_value_or_null", verifier.Message, StringComparison.Ordinal);
-        var perm = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_PROG_LOAD for program 'x'", 1));
+        var perm = BpfErrorClassifier.Classify(new BpfSyscallException(BpfCommand.ProgLoad, "BPF_PROG_LOAD for program 'x'", 1));
         Assert.Equal((BpfErrorIds.PermissionDenied, BpfErrorCategory.PermissionDenied), (perm.ErrorId, perm.Category));
-        var map = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_MAP_UPDATE_ELEM on map 'm'", 17));
+        var map = BpfErrorClassifier.Classify(new BpfSyscallException(BpfCommand.MapUpdateElem, "BPF_MAP_UPDATE_ELEM on map 'm'", 17));
         Assert.Equal(BpfErrorIds.MapOperationFailed, map.ErrorId);
-        var create = BpfErrorClassifier.Classify(new BpfSyscallException("BPF_MAP_CREATE for map 'm'", 22));
+        var create = BpfErrorClassifier.Classify(new BpfSyscallException(BpfCommand.MapCreate, "BPF_MAP_CREATE for map 'm'", 22));
         Assert.Equal(BpfErrorIds.LoadFailed, create.ErrorId);
         var load = BpfErrorClassifier.Classify(new BpfLoadException("map 'm'", "pin not compatible"));
         Assert.Equal((BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation), (load.ErrorId, load.Category));

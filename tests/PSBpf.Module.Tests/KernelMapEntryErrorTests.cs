@@ -14,7 +14,7 @@ public sealed class KernelMapEntryErrorTests
         Assert.Equal((BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound), (id.ErrorId, id.Category));
         Assert.Contains("'7'", id.Message, StringComparison.Ordinal);
 
-        var pin = KernelMapCache.OpenFailure(new BpfSyscallException("BPF_OBJ_GET of /sys/fs/bpf/x", 2), "/sys/fs/bpf/x")!;
+        var pin = KernelMapCache.OpenFailure(new BpfSyscallException(BpfCommand.ObjGet, "BPF_OBJ_GET of /sys/fs/bpf/x", 2), "/sys/fs/bpf/x")!;
         Assert.Equal(BpfErrorIds.KernelObjectNotFound, pin.ErrorId);
         Assert.Contains("/sys/fs/bpf/x", pin.Message, StringComparison.Ordinal);
 
@@ -22,14 +22,14 @@ public sealed class KernelMapEntryErrorTests
         Assert.Equal((BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument), (kind.ErrorId, kind.Category));
 
         // privileges and the rest keep the general classification
-        Assert.Null(KernelMapCache.OpenFailure(new BpfSyscallException("BPF_MAP_GET_FD_BY_ID for id 7", 1), 7u));
-        Assert.Null(KernelMapCache.OpenFailure(new BpfSyscallException("BPF_OBJ_GET of /sys/fs/bpf/x", 13), "/sys/fs/bpf/x"));
+        Assert.Null(KernelMapCache.OpenFailure(new BpfSyscallException(BpfCommand.MapGetFdById, "BPF_MAP_GET_FD_BY_ID for id 7", 1), 7u));
+        Assert.Null(KernelMapCache.OpenFailure(new BpfSyscallException(BpfCommand.ObjGet, "BPF_OBJ_GET of /sys/fs/bpf/x", 13), "/sys/fs/bpf/x"));
     }
 
     [Fact]
     public void A_failed_batch_write_is_a_map_operation_failure_naming_the_key()
     {
-        var e = new BpfMapBatchException("BPF_MAP_UPDATE_BATCH", "counts", 3, [1, 0, 0, 0], 17, "the key already exists (NoExist flag)");
+        var e = new BpfMapBatchException(BpfCommand.MapUpdateBatch, "BPF_MAP_UPDATE_BATCH", "counts", 3, [1, 0, 0, 0], 17, "the key already exists (NoExist flag)");
         var info = BpfErrorClassifier.Classify(e);
         Assert.Equal(BpfErrorIds.MapOperationFailed, info.ErrorId);
         Assert.Contains("counts", info.Message, StringComparison.Ordinal);

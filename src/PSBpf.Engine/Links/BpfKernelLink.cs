@@ -64,7 +64,7 @@ public sealed class BpfKernelLink : BpfKernelObject<BpfLinkInfo>
         bool forced = r == 0;
         if (r < 0 && -r is not (Errno.EOPNOTSUPP or Errno.ENOTSUPP or Errno.EINVAL))
         {
-            throw new BpfSyscallException($"BPF_LINK_DETACH of link {Id}", -r, Bpf.Explain(BpfCommand.LinkDetach, -r));
+            throw new BpfSyscallException(BpfCommand.LinkDetach, $"BPF_LINK_DETACH of link {Id}", -r, Bpf.Explain(BpfCommand.LinkDetach, -r));
         }
 
         Dispose();

@@ -29,7 +29,7 @@ public sealed class CgroupLink : BpfLink
             var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = (uint)cgroup.Value, attach_type = (uint)attachType };
             int r = Bpf.TryLinkCreate(ref attr);
             string what = $"program '{program.Name}' ({attachType}) on cgroup {path}";
-            var error = r >= 0 ? null : new BpfSyscallException($"BPF_LINK_CREATE for {what}", -r, Bpf.Explain(BpfCommand.LinkCreate, -r));
+            var error = r >= 0 ? null : new BpfSyscallException(BpfCommand.LinkCreate, $"BPF_LINK_CREATE for {what}", -r, Bpf.Explain(BpfCommand.LinkCreate, -r));
             if (r == -Errno.EINVAL)
             {
                 // kernels before 5.7 have no cgroup links (EINVAL): attach the way they do, and report the link error if that fails too

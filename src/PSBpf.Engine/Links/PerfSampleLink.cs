@@ -72,12 +72,12 @@ public sealed class PerfSampleLink : BpfLink
                     }
 
                     // perf links for non-tracing events came in 5.15 (EINVAL before); later CPUs go the same way
-                    if (r != -Errno.EINVAL || links.Count > 0) throw new BpfSyscallException($"BPF_LINK_CREATE for {what}", -r, Bpf.Explain(BpfCommand.LinkCreate, -r));
+                    if (r != -Errno.EINVAL || links.Count > 0) throw new BpfSyscallException(BpfCommand.LinkCreate, $"BPF_LINK_CREATE for {what}", -r, Bpf.Explain(BpfCommand.LinkCreate, -r));
                     legacy = true;
                 }
 
-                if (LibC.Ioctl(ev.Value, PerfIoctl.SetBpf, prog.Value) < 0) throw new BpfSyscallException($"PERF_EVENT_IOC_SET_BPF for {what}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-                if (LibC.Ioctl(ev.Value, PerfIoctl.Enable, 0) < 0) throw new BpfSyscallException($"PERF_EVENT_IOC_ENABLE for {what}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+                if (LibC.Ioctl(ev.Value, PerfIoctl.SetBpf, prog.Value) < 0) throw new BpfSyscallException(BpfSystemCall.PerfEventIoctl, $"PERF_EVENT_IOC_SET_BPF for {what}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+                if (LibC.Ioctl(ev.Value, PerfIoctl.Enable, 0) < 0) throw new BpfSyscallException(BpfSystemCall.PerfEventIoctl, $"PERF_EVENT_IOC_ENABLE for {what}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
             }
 
             return new PerfSampleLink(program, [.. events], [.. links], spec, on);

@@ -42,7 +42,7 @@ public sealed class StructOpsLink : BpfLink
         }
         catch (BpfSyscallException e) when (e.Errno == Errno.EBUSY)
         {
-            throw new BpfSyscallException(e.Operation, e.Errno,
+            throw new BpfSyscallException(e.Command ?? BpfCommand.MapUpdateElem, e.Operation, e.Errno,
                 "a SEC(\".struct_ops\") map registers once: it is registered now, or was and has been unregistered; load the object again to register anew (SEC(\".struct_ops.link\") maps can attach again)");
         }
 

@@ -71,7 +71,7 @@ public sealed class TcClassicLink : BpfLink
                 var qdisc = new NetlinkMessage(Rtnetlink.NewQdisc, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl, (int)ifindex, Rtnetlink.TcHClsactHandle, Rtnetlink.TcHClsact, 0)
                     .String(Rtnetlink.TcaKind, "clsact");
                 int r = netlink.TryRequest(qdisc, null, out string? message);
-                if (r < 0 && r != -Errno.EEXIST) throw new BpfSyscallException($"RTM_NEWQDISC clsact on {iface}", -r, message);
+                if (r < 0 && r != -Errno.EEXIST) throw new BpfSyscallException(BpfSystemCall.Netlink, $"RTM_NEWQDISC clsact on {iface}", -r, message);
                 created = r == 0;
                 shares = TcQdiscOwners.Use(key, created);
 
@@ -96,7 +96,7 @@ public sealed class TcClassicLink : BpfLink
                     // without the echo the filter cannot be named exactly, and a delete by priority alone would take every
                     // filter there (libbpf's __bpf_tc_attach fails the same way); remove what we asked for where that is exact
                     if (handle != 0 && priority != 0) DeleteFilter(netlink, ifindex, parent, handle, priority);
-                    throw new BpfSyscallException($"RTM_NEWTFILTER for program '{program.Name}' on {iface} {side}", Errno.ENOENT,
+                    throw new BpfSyscallException(BpfSystemCall.Netlink, $"RTM_NEWTFILTER for program '{program.Name}' on {iface} {side}", Errno.ENOENT,
                         "the kernel did not report the new filter's handle and priority");
                 }
 

@@ -137,7 +137,7 @@ internal sealed unsafe partial class BpfObjectLoader
                     else
                     {
                         string text = NativeText.CString(log);
-                        if (NeedsBtf()) throw new BpfSyscallException("BPF_BTF_LOAD of the object's BTF", -again, LastLines(text));
+                        if (NeedsBtf()) throw new BpfSyscallException(BpfCommand.BtfLoad, "BPF_BTF_LOAD of the object's BTF", -again, LastLines(text));
                         Log($"BTF rejected by the kernel ({Errno.Name(-again)}); continuing without BTF: {LastLines(text)}");
                         return;
                     }
@@ -443,7 +443,7 @@ internal sealed unsafe partial class BpfObjectLoader
                 }
 
                 string log = buf is null ? string.Empty : NativeText.CString(buf);
-                if (errno == Errno.EPERM && log.Length == 0) throw new BpfSyscallException($"BPF_PROG_LOAD for program '{name}'", errno, Bpf.Explain(BpfCommand.ProgLoad, errno));
+                if (errno == Errno.EPERM && log.Length == 0) throw new BpfSyscallException(BpfCommand.ProgLoad, $"BPF_PROG_LOAD for program '{name}'", errno, Bpf.Explain(BpfCommand.ProgLoad, errno));
                 throw new BpfVerifierException(name, errno, log);
             }
         }

@@ -5,7 +5,7 @@ public sealed class BpfVerifierException : BpfSyscallException
 {
     /// <summary>Creates the exception.</summary>
     public BpfVerifierException(string programName, int errno, string log)
-        : base($"BPF_PROG_LOAD for program '{programName}'", errno, Summarize(log))
+        : base(BpfCommand.ProgLoad, $"BPF_PROG_LOAD for program '{programName}'", errno, Summarize(log))
     {
         ProgramName = programName;
         VerifierLog = log;

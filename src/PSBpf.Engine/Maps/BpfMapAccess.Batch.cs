@@ -68,7 +68,7 @@ public static unsafe partial class BpfMapAccess
                 // a count left as given means the kernel refused the call before the first element
                 if (done == 0 && r.Processed >= n && NoBatchSupport(map.Type, BpfCommand.MapUpdateBatch, -r.Error)) break;
                 int failed = done + (r.Processed >= n ? 0 : Math.Max(0, r.Processed));
-                throw new BpfMapBatchException("BPF_MAP_UPDATE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapUpdateElem, -r.Error));
+                throw new BpfMapBatchException(BpfCommand.MapUpdateBatch, "BPF_MAP_UPDATE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapUpdateElem, -r.Error));
             }
 
             if (done == keys.Count) return done;
@@ -85,7 +85,7 @@ public static unsafe partial class BpfMapAccess
             }
             catch (BpfSyscallException e)
             {
-                throw new BpfMapBatchException("BPF_MAP_UPDATE_ELEM", map.Name, i, keys[i], e.Errno, Bpf.Explain(BpfCommand.MapUpdateElem, e.Errno));
+                throw new BpfMapBatchException(BpfCommand.MapUpdateElem, "BPF_MAP_UPDATE_ELEM", map.Name, i, keys[i], e.Errno, Bpf.Explain(BpfCommand.MapUpdateElem, e.Errno));
             }
         }
 
@@ -131,7 +131,7 @@ public static unsafe partial class BpfMapAccess
 
                 if (done == 0 && r.Processed >= n && NoBatchSupport(map.Type, BpfCommand.MapDeleteBatch, -r.Error)) break;
                 int failed = done + (r.Processed >= n ? 0 : Math.Max(0, r.Processed));
-                throw new BpfMapBatchException("BPF_MAP_DELETE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapDeleteElem, -r.Error));
+                throw new BpfMapBatchException(BpfCommand.MapDeleteBatch, "BPF_MAP_DELETE_BATCH", map.Name, failed, keys[failed], -r.Error, Bpf.Explain(BpfCommand.MapDeleteElem, -r.Error));
             }
 
             if (done == keys.Count) return done;
@@ -149,11 +149,11 @@ public static unsafe partial class BpfMapAccess
             }
             catch (BpfSyscallException e)
             {
-                throw new BpfMapBatchException("BPF_MAP_DELETE_ELEM", map.Name, i, keys[i], e.Errno, Bpf.Explain(BpfCommand.MapDeleteElem, e.Errno));
+                throw new BpfMapBatchException(BpfCommand.MapDeleteElem, "BPF_MAP_DELETE_ELEM", map.Name, i, keys[i], e.Errno, Bpf.Explain(BpfCommand.MapDeleteElem, e.Errno));
             }
 
             // same contract as the batch: a missing key stops it
-            if (!found) throw new BpfMapBatchException("BPF_MAP_DELETE_ELEM", map.Name, i, keys[i], Errno.ENOENT, Bpf.Explain(BpfCommand.MapDeleteElem, Errno.ENOENT));
+            if (!found) throw new BpfMapBatchException(BpfCommand.MapDeleteElem, "BPF_MAP_DELETE_ELEM", map.Name, i, keys[i], Errno.ENOENT, Bpf.Explain(BpfCommand.MapDeleteElem, Errno.ENOENT));
         }
 
         return keys.Count;

@@ -7,8 +7,8 @@ namespace PSBpf.Engine;
 public sealed class BpfMapBatchException : BpfSyscallException
 {
     /// <summary>Creates the exception.</summary>
-    public BpfMapBatchException(string operation, string mapName, int failedIndex, byte[] failedKey, int errno, string? explanation)
-        : base($"{operation} on map '{mapName}' stopped at element {failedIndex} (key {Convert.ToHexString(failedKey)}); {failedIndex} applied before it", errno, explanation)
+    public BpfMapBatchException(BpfCommand command, string operation, string mapName, int failedIndex, byte[] failedKey, int errno, string? explanation)
+        : base(command, $"{operation} on map '{mapName}' stopped at element {failedIndex} (key {Convert.ToHexString(failedKey)}); {failedIndex} applied before it", errno, explanation)
     {
         MapName = mapName;
         FailedIndex = failedIndex;

@@ -108,7 +108,7 @@ internal sealed unsafe class BpfMapBatchReader : IDisposable
             if (r.error != 0)
             {
                 if (_first && (-r.error is Errno.EINVAL or Errno.ENOTSUPP or Errno.EOPNOTSUPP)) return false; // no batch for this type
-                throw new BpfSyscallException($"BPF_MAP_LOOKUP_BATCH on map '{_map.Name}'", -r.error);
+                throw new BpfSyscallException(BpfCommand.MapLookupBatch, $"BPF_MAP_LOOKUP_BATCH on map '{_map.Name}'", -r.error);
             }
 
             _done = r.done;

@@ -20,7 +20,7 @@ internal static unsafe partial class Bpf
         int r = TryCall(cmd, ref attr);
         if (r >= 0) return new BpfFd(r);
         if (-r == Errno.ENOENT) return null;
-        throw new BpfSyscallException($"{CommandName(cmd)} for id {id}", -r, Explain(cmd, -r));
+        throw new BpfSyscallException(cmd, $"{CommandName(cmd)} for id {id}", -r, Explain(cmd, -r));
     }
 
     /// <summary>BPF_OBJ_GET_INFO_BY_FD for a program, with its map ids (a second call sized by the first's nr_map_ids).</summary>

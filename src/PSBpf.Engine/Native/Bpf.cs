@@ -9,7 +9,7 @@ internal static unsafe partial class Bpf
         where T : unmanaged
     {
         int r = TryCall(cmd, ref attr);
-        return r >= 0 ? r : throw new BpfSyscallException(operation, -r, Explain(cmd, -r));
+        return r >= 0 ? r : throw new BpfSyscallException(cmd, operation, -r, Explain(cmd, -r));
     }
 
     /// <summary>Like Call, but ENOENT (no such key, nothing left) is an answer, false, rather than an error.</summary>
@@ -18,7 +18,7 @@ internal static unsafe partial class Bpf
     {
         int r = TryCall(cmd, ref attr);
         if (r >= 0) return true;
-        return -r == Errno.ENOENT ? false : throw new BpfSyscallException(operation, -r, Explain(cmd, -r));
+        return -r == Errno.ENOENT ? false : throw new BpfSyscallException(cmd, operation, -r, Explain(cmd, -r));
     }
 
     /// <summary>Like Call but returns -errno instead of throwing (for probes and retry loops).</summary>

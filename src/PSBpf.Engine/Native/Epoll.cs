@@ -16,14 +16,14 @@ internal sealed unsafe class Epoll : IDisposable
     public Epoll(string what)
     {
         int ep = LibC.EpollCreate1(LibC.EpollCloexec);
-        if (ep < 0) throw new BpfSyscallException($"epoll_create1 for {what}", Marshal.GetLastPInvokeError());
+        if (ep < 0) throw new BpfSyscallException(BpfSystemCall.Epoll, $"epoll_create1 for {what}", Marshal.GetLastPInvokeError());
         _epoll = new BpfFd(ep);
         int ev = LibC.EventFd(0, LibC.EfdCloexec | LibC.EfdNonblock);
         if (ev < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             _epoll.Dispose();
-            throw new BpfSyscallException($"eventfd for {what}", errno);
+            throw new BpfSyscallException(BpfSystemCall.EventFd, $"eventfd for {what}", errno);
         }
 
         _wake = new BpfFd(ev);
@@ -45,7 +45,7 @@ internal sealed unsafe class Epoll : IDisposable
         EpollEvent.Write(new Span<byte>(ev, 16), LibC.EpollIn, token);
         if (LibC.EpollCtl(_epoll.Value, LibC.EpollCtlAdd, fd.Value, ev) < 0)
         {
-            throw new BpfSyscallException($"epoll_ctl for {what}", Marshal.GetLastPInvokeError());
+            throw new BpfSyscallException(BpfSystemCall.Epoll, $"epoll_ctl for {what}", Marshal.GetLastPInvokeError());
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed unsafe class Epoll : IDisposable
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Errno.EINTR) continue; // a signal (GC suspension, SIGCHLD) is not a wake-up; wait out the rest
-                throw new BpfSyscallException("epoll_wait", errno);
+                throw new BpfSyscallException(BpfSystemCall.Epoll, "epoll_wait", errno);
             }
 
             bool woken = false;

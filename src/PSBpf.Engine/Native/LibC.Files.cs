@@ -31,7 +31,7 @@ internal static unsafe partial class LibC
     internal static long FileSystemType(BpfFd fd, string what)
     {
         byte* buf = stackalloc byte[256];
-        if (Fstatfs(fd.Value, buf) != 0) throw new BpfSyscallException($"fstatfs of {what}", Marshal.GetLastPInvokeError());
+        if (Fstatfs(fd.Value, buf) != 0) throw new BpfSyscallException(BpfSystemCall.Fstatfs, $"fstatfs of {what}", Marshal.GetLastPInvokeError());
         return *(long*)buf;
     }
 
@@ -39,14 +39,14 @@ internal static unsafe partial class LibC
     internal static BpfFd OpenDirectory(string path, string what)
     {
         int fd = Open(path, ORdOnly | ODirectory | OCloexec);
-        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException($"open of {what} ({path})", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException(BpfSystemCall.Open, $"open of {what} ({path})", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>F_DUPFD_CLOEXEC: an owned duplicate of an fd someone else owns, so it stays valid as long as we need it.</summary>
     internal static BpfFd Duplicate(int fd, string what)
     {
         int dup = Fcntl(fd, FDupfdCloexec, 0);
-        return dup >= 0 ? new BpfFd(dup) : throw new BpfSyscallException($"dup of {what}", Marshal.GetLastPInvokeError());
+        return dup >= 0 ? new BpfFd(dup) : throw new BpfSyscallException(BpfSystemCall.Dup, $"dup of {what}", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>Reads an fd to end of file (iterator seq_files return 0 once the walk is done).</summary>
@@ -63,7 +63,7 @@ internal static unsafe partial class LibC
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Errno.EINTR || errno == Errno.EAGAIN) continue;
-                throw new BpfSyscallException($"read of {what}", errno);
+                throw new BpfSyscallException(BpfSystemCall.Read, $"read of {what}", errno);
             }
 
             ms.Write(buf, 0, (int)n);

@@ -14,13 +14,13 @@ internal static unsafe partial class LibC
     /// </summary>
     internal static void EnterNetworkNamespace(BpfFd netns, string what)
     {
-        if (SetNs(netns.Value, CloneNewNet) != 0) throw new BpfSyscallException($"setns into {what}", Marshal.GetLastPInvokeError());
+        if (SetNs(netns.Value, CloneNewNet) != 0) throw new BpfSyscallException(BpfSystemCall.SetNs, $"setns into {what}", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>open(2) read-only of a namespace file (/proc/PID/ns/net, /run/netns/NAME).</summary>
     internal static BpfFd OpenNamespace(string path, string what)
     {
         int fd = Open(path, ORdOnly | OCloexec);
-        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException($"open of {what} ({path})", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException(BpfSystemCall.OpenNamespace, $"open of {what} ({path})", Marshal.GetLastPInvokeError());
     }
 }

@@ -20,7 +20,7 @@ internal static unsafe partial class LibC
         int value = prog.Value;
         if (SetSockOpt(socket, SolSocket, SoAttachBpf, &value, sizeof(int)) != 0)
         {
-            throw new BpfSyscallException($"setsockopt(SO_ATTACH_BPF) for {what}", Marshal.GetLastPInvokeError());
+            throw new BpfSyscallException(BpfSystemCall.SetSockOpt, $"setsockopt(SO_ATTACH_BPF) for {what}", Marshal.GetLastPInvokeError());
         }
     }
 

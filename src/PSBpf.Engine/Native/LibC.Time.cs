@@ -14,7 +14,7 @@ internal static unsafe partial class LibC
     internal static long ClockNanoseconds(int clock)
     {
         Timespec ts;
-        if (ClockGetTime(clock, &ts) != 0) throw new BpfSyscallException($"clock_gettime({clock})", Marshal.GetLastPInvokeError(), null);
+        if (ClockGetTime(clock, &ts) != 0) throw new BpfSyscallException(BpfSystemCall.ClockGetTime, $"clock_gettime({clock})", Marshal.GetLastPInvokeError(), null);
         return ts.tv_sec * 1_000_000_000L + ts.tv_nsec;
     }
 

@@ -14,7 +14,7 @@ internal static unsafe partial class LibC
     internal static BpfFd OpenNonBlocking(string path, string what)
     {
         int fd = Open(path, ORdOnly | ONonblock | OCloexec);
-        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException($"open of {what} ({path})", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException(BpfSystemCall.Open, $"open of {what} ({path})", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>One read(2) into <paramref name="buffer"/>: bytes read, 0 at end of file, or -errno (EAGAIN when nothing is there).</summary>

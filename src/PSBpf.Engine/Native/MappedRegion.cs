@@ -23,7 +23,7 @@ internal sealed class MappedRegion : SafeHandle
         var addr = LibC.Mmap(0, length, prot, LibC.MapShared, fd.Value, offset);
         if (addr == LibC.MapFailed)
         {
-            throw new BpfSyscallException($"mmap of {what}", Marshal.GetLastPInvokeError());
+            throw new BpfSyscallException(BpfSystemCall.Mmap, $"mmap of {what}", Marshal.GetLastPInvokeError());
         }
 
         return new MappedRegion(addr, length, writable);

@@ -36,7 +36,7 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
     public static NetlinkSocket Open()
     {
         int fd = Socket(Rtnetlink.AfNetlink, SockRaw | SockCloexec, Rtnetlink.NetlinkRoute);
-        if (fd < 0) throw new BpfSyscallException("socket(AF_NETLINK, NETLINK_ROUTE)", Marshal.GetLastPInvokeError());
+        if (fd < 0) throw new BpfSyscallException(BpfSystemCall.Socket, "socket(AF_NETLINK, NETLINK_ROUTE)", Marshal.GetLastPInvokeError());
         var s = new NetlinkSocket(new BpfFd(fd));
         int one = 1;
         // both are best effort: without them errors lose the kernel's message, nothing else
@@ -56,7 +56,7 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
         kernelMessage = null;
         fixed (byte* p = bytes)
         {
-            if (Send(Fd.Value, p, (nuint)bytes.Length, 0) < 0) throw new BpfSyscallException("send on netlink socket", Marshal.GetLastPInvokeError());
+            if (Send(Fd.Value, p, (nuint)bytes.Length, 0) < 0) throw new BpfSyscallException(BpfSystemCall.Netlink, "send on netlink socket", Marshal.GetLastPInvokeError());
         }
 
         var buf = new byte[65536];
@@ -69,7 +69,7 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Errno.EINTR) continue;
-                throw new BpfSyscallException("recv on netlink socket", errno);
+                throw new BpfSyscallException(BpfSystemCall.Netlink, "recv on netlink socket", errno);
             }
 
             var data = buf.AsSpan(0, (int)n);
@@ -101,7 +101,7 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
     public void Request(NetlinkMessage request, string what, Reply? onMessage = null)
     {
         int r = TryRequest(request, onMessage, out string? message);
-        if (r < 0) throw new BpfSyscallException(what, -r, message);
+        if (r < 0) throw new BpfSyscallException(BpfSystemCall.Netlink, what, -r, message);
     }
 
     /// <summary>struct nlmsgerr: error, the request's header (and body unless capped), then ext-ack TLVs.</summary>

@@ -25,6 +25,6 @@ internal static unsafe class Perf
             fd = LibC.Syscall(SyscallNumbers.PerfEventOpen, (long)a, pid, cpu, -1, (long)FlagFdCloexec);
         }
 
-        return fd >= 0 ? new BpfFd((int)fd) : throw new BpfSyscallException($"perf_event_open for {what}", Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new BpfFd((int)fd) : throw new BpfSyscallException(BpfSystemCall.PerfEventOpen, $"perf_event_open for {what}", Marshal.GetLastPInvokeError());
     }
 }

@@ -35,7 +35,7 @@ internal static unsafe class PerfBpfOutput
     {
         if (LibC.Ioctl(fd.Value, IocEnable, 0) < 0)
         {
-            throw new BpfSyscallException($"PERF_EVENT_IOC_ENABLE for {what}", Marshal.GetLastPInvokeError());
+            throw new BpfSyscallException(BpfSystemCall.PerfEventIoctl, $"PERF_EVENT_IOC_ENABLE for {what}", Marshal.GetLastPInvokeError());
         }
     }
 }

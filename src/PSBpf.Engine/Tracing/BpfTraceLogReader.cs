@@ -80,7 +80,7 @@ public sealed class BpfTraceLogReader : IDisposable
             int n = LibC.ReadSome(_fd, _buffer);
             if (n == -Errno.EINTR) continue;
             if (n == -Errno.EAGAIN || n == 0) return count;
-            if (n < 0) throw new BpfSyscallException($"read of {Path}", -n);
+            if (n < 0) throw new BpfSyscallException(BpfSystemCall.Read, $"read of {Path}", -n);
 
             int start = 0;
             for (int i = 0; i < n; i++)

@@ -44,8 +44,7 @@ internal sealed class KernelMapCache : IDisposable
     public static BpfErrorInfo? OpenFailure(Exception exception, object target) => exception switch
     {
         KeyNotFoundException => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"No BPF map with id '{target}' in the kernel."),
-        BpfSyscallException { ErrorName: "ENOENT" } s when s.Operation.StartsWith("BPF_OBJ_GET", StringComparison.Ordinal)
-            => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"Nothing is pinned at '{target}'."),
+        BpfSyscallException { Command: BpfCommand.ObjGet, IsNotFound: true } => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"Nothing is pinned at '{target}'."),
         InvalidOperationException i => new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, i.Message),
         _ => null,
     };

@@ -54,8 +54,7 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.PermissionDenied,
                 s.Message,
                 "Run as root, or grant CAP_BPF (plus CAP_PERFMON or CAP_NET_ADMIN for tracing and networking programs)."),
-            BpfSyscallException m when m.Operation.StartsWith("BPF_MAP_", StringComparison.Ordinal) && !m.Operation.StartsWith("BPF_MAP_CREATE", StringComparison.Ordinal)
-                => new BpfErrorInfo(BpfErrorIds.MapOperationFailed, BpfErrorCategory.InvalidOperation, m.Message),
+            BpfSyscallException { IsMapElementOperation: true } m => new BpfErrorInfo(BpfErrorIds.MapOperationFailed, BpfErrorCategory.InvalidOperation, m.Message),
             BpfSyscallException s => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, s.Message),
             BpfLoadException l => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, l.Message),
             PSBpf.Engine.Loader.CoreRelocationException c => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, c.Message),
@@ -112,11 +111,11 @@ public static class BpfErrorClassifier
     /// <summary>What to check for the attach kinds whose failures name a target the user can look at.</summary>
     private static string? AttachHint(Exception exception) => exception switch
     {
-        BpfSyscallException s when s.Operation.Contains("network namespace", StringComparison.Ordinal) && s.ErrorName == "ENOENT" =>
+        BpfSyscallException { SystemCall: BpfSystemCall.OpenNamespace, IsNotFound: true } =>
             "Name an existing network namespace: a name from 'ip netns list', or a path such as /proc/<pid>/ns/net.",
-        BpfSyscallException s when s.Operation.StartsWith("RTM_", StringComparison.Ordinal) =>
+        BpfSyscallException { SystemCall: BpfSystemCall.Netlink } =>
             "The kernel refused the tc request; 'tc qdisc show dev <interface>' and 'tc filter show dev <interface> ingress' show what is there (EEXIST: that -TcHandle/-TcPriority is taken).",
-        BpfSyscallException s when s.Operation.StartsWith("perf_event_open", StringComparison.Ordinal) =>
+        BpfSyscallException { SystemCall: BpfSystemCall.PerfEventOpen } =>
             "Check -PerfEvent (Type, Config) and -Cpu: the event must exist on this machine and the CPUs must be online.",
         ArgumentOutOfRangeException { ParamName: "priority" } =>
             "Pick a -Priority strictly between [int]::MinValue and [int]::MaxValue (those two are reserved by the kernel).",
