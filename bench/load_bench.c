@@ -1,7 +1,7 @@
-// Open+load benchmark, libbpf side: times bpf_object__open_file + bpf_object__load per iteration
-// (close outside the timed region), after warm-up, and prints one line:
+// Open+load benchmark, libbpf side: times bpf_object__open_file + bpf_object__load per iteration, or with "open"
+// only bpf_object__open_file (close outside the timed region), after warm-up, and prints one line:
 //   median_ns mean_ns min_ns p90_ns iterations
-// Usage: load_bench <file.bpf.o> <warmup> <iterations>
+// Usage: load_bench <file.bpf.o> <warmup> <iterations> [open]
 #include <bpf/libbpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +29,11 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s <file.bpf.o> <warmup> <iterations>\n", argv[0]);
+	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "open") == 0)) {
+		fprintf(stderr, "usage: %s <file.bpf.o> <warmup> <iterations> [open]\n", argv[0]);
 		return 2;
 	}
+	int open_only = argc == 5;
 	const char *path = argv[1];
 	int warmup = atoi(argv[2]), n = atoi(argv[3]);
 	long long *t = calloc(n, sizeof(*t));
@@ -40,8 +41,8 @@ int main(int argc, char **argv)
 	for (int i = -warmup; i < n; i++) {
 		long long t0 = now_ns();
 		struct bpf_object *obj = bpf_object__open_file(path, NULL);
-		if (!obj || bpf_object__load(obj)) {
-			fprintf(stderr, "load failed\n");
+		if (!obj || (!open_only && bpf_object__load(obj))) {
+			fprintf(stderr, open_only ? "open failed\n" : "load failed\n");
 			return 1;
 		}
 		long long t1 = now_ns();

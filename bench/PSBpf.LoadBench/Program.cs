@@ -1,6 +1,7 @@
 // Open+load benchmark: BpfObject.Open + Load (PSBpf, this warm process) against bpf_object__open_file +
 // bpf_object__load (libbpf, the load_bench child process), alternating rounds, medians per load, ratio PSBpf/libbpf.
-// Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round]
+// With --open, the open phase alone (BpfObject.Open against bpf_object__open_file), which needs no root.
+// Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round] [--open]
 using System.Diagnostics;
 using System.Globalization;
 using PSBpf.Engine;
@@ -12,13 +13,16 @@ if (args.Length < 2)
     return 2;
 }
 
+bool openOnly = args.Contains("--open");
+args = args.Where(a => a != "--open").ToArray();
 string harness = args[0], path = args[1];
 int rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
 int iterations = args.Length > 3 ? int.Parse(args[3]) : 40;
+Func<string, long> once = openOnly ? OpenOnce : LoadOnce;
 const int warmup = 5;
 
 // JIT and caches (kernel BTF, config) warm before round 1; libbpf has no such caches and re-reads vmlinux BTF per load.
-for (int i = 0; i < 30; i++) LoadOnce(path);
+for (int i = 0; i < 30; i++) once(path);
 
 var c = new List<long>();
 var net = new List<long>();
@@ -28,6 +32,7 @@ for (int r = 1; r <= rounds; r++)
     psi.ArgumentList.Add(path);
     psi.ArgumentList.Add(warmup.ToString());
     psi.ArgumentList.Add(iterations.ToString());
+    if (openOnly) psi.ArgumentList.Add("open");
     using (var p = Process.Start(psi)!)
     {
         var line = p.StandardOutput.ReadToEnd().Trim().Split(' ');
@@ -36,9 +41,9 @@ for (int r = 1; r <= rounds; r++)
         c.Add(long.Parse(line[0])); // its median for this round
     }
 
-    for (int i = 0; i < warmup; i++) LoadOnce(path);
+    for (int i = 0; i < warmup; i++) once(path);
     var samples = new long[iterations];
-    for (int i = 0; i < iterations; i++) samples[i] = LoadOnce(path);
+    for (int i = 0; i < iterations; i++) samples[i] = once(path);
     Array.Sort(samples);
     net.Add(samples[iterations / 2]);
     Console.WriteLine($"round {r}/{rounds}: libbpf {c[^1] / 1e6:0.000} ms, PSBpf {net[^1] / 1e6:0.000} ms");
@@ -50,8 +55,18 @@ double cm = c[c.Count / 2] / 1e6, nm = net[net.Count / 2] / 1e6;
 Console.WriteLine();
 Console.WriteLine($"| operation | libbpf median | PSBpf median | ratio PSBpf/libbpf |");
 Console.WriteLine($"|---|---|---|---|");
-Console.WriteLine($"| open + load `{Path.GetFileName(path)}` | {cm:0.000} ms | {nm:0.000} ms | {nm / cm:0.00} |");
+Console.WriteLine($"| {(openOnly ? "open" : "open + load")} `{Path.GetFileName(path)}` | {cm:0.000} ms | {nm:0.000} ms | {nm / cm:0.00} |");
 return 0;
+
+// The open phase: ELF, BTF and relocation records read into the object model; dispose outside the timed region.
+static long OpenOnce(string path)
+{
+    long t0 = Stopwatch.GetTimestamp();
+    var obj = BpfObject.Open(path);
+    long t1 = Stopwatch.GetTimestamp();
+    obj.Dispose();
+    return (long)((t1 - t0) * (1e9 / Stopwatch.Frequency));
+}
 
 static long LoadOnce(string path)
 {
