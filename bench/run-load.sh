@@ -2,6 +2,7 @@
 # Open+load benchmark, PSBpf vs libbpf, side by side in one run (root: it loads programs).
 #   bench/run-load.sh [object] [rounds] [iterations] [--open]   default: the bootstrap fixture, 5 rounds of 40 loads
 #   --open: the open phase alone (BpfObject.Open against bpf_object__open_file)
+#   --breakdown: where BpfObject.Open's time goes
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"

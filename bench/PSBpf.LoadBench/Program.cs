@@ -1,7 +1,8 @@
 // Open+load benchmark: BpfObject.Open + Load (PSBpf, this warm process) against bpf_object__open_file +
 // bpf_object__load (libbpf, the load_bench child process), alternating rounds, medians per load, ratio PSBpf/libbpf.
-// With --open, the open phase alone (BpfObject.Open against bpf_object__open_file), which needs no root.
-// Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round] [--open]
+// With --open, the open phase alone (BpfObject.Open against bpf_object__open_file), which needs no root; with
+// --breakdown, where BpfObject.Open's time goes (reading the file, the ELF container, BTF decoding, the rest).
+// Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round] [--open | --breakdown]
 using System.Diagnostics;
 using System.Globalization;
 using PSBpf.Engine;
@@ -14,6 +15,12 @@ if (args.Length < 2)
 }
 
 bool openOnly = args.Contains("--open");
+if (args.Contains("--breakdown"))
+{
+    Breakdown(args[1]);
+    return 0;
+}
+
 args = args.Where(a => a != "--open").ToArray();
 string harness = args[0], path = args[1];
 int rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
@@ -57,6 +64,39 @@ Console.WriteLine($"| operation | libbpf median | PSBpf median | ratio PSBpf/lib
 Console.WriteLine($"|---|---|---|---|");
 Console.WriteLine($"| {(openOnly ? "open" : "open + load")} `{Path.GetFileName(path)}` | {cm:0.000} ms | {nm:0.000} ms | {nm / cm:0.00} |");
 return 0;
+
+// Medians over 2,000 runs (after 200 warm-up runs) of each part of the open phase, in this warm process.
+static void Breakdown(string path)
+{
+    var file = File.ReadAllBytes(path);
+    var btf = PSBpf.Engine.Elf.ElfFile.Parse(file, path).FindSection(".BTF")?.Data.ToArray() ?? [];
+    Console.WriteLine($"| part of BpfObject.Open (`{Path.GetFileName(path)}`, {file.Length / 1024} KiB) | median |");
+    Console.WriteLine("|---|---|");
+    Part("read the whole file (File.ReadAllBytes)", () => File.ReadAllBytes(path));
+    Part("ELF container (ElfFile.Parse of the bytes)", () => PSBpf.Engine.Elf.ElfFile.Parse(file, path));
+    Part($".BTF ({btf.Length / 1024} KiB) parsed and every type decoded", () =>
+    {
+        var spec = PSBpf.Engine.Btf.BtfSpec.Parse(btf, path);
+        foreach (var t in spec.GetTypes()) { }
+    });
+    Part("BpfObject.Open of the bytes (everything but the read)", () => BpfObject.Open(file, "bench").Dispose());
+    Part("BpfObject.Open of the path", () => BpfObject.Open(path).Dispose());
+
+    static void Part(string what, Action action)
+    {
+        for (int i = 0; i < 200; i++) action();
+        var t = new long[2000];
+        for (int i = 0; i < t.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            action();
+            t[i] = Stopwatch.GetTimestamp() - t0;
+        }
+
+        Array.Sort(t);
+        Console.WriteLine($"| {what} | {t[t.Length / 2] * 1e3 / Stopwatch.Frequency:0.000} ms |");
+    }
+}
 
 // The open phase: ELF, BTF and relocation records read into the object model; dispose outside the timed region.
 static long OpenOnce(string path)
