@@ -104,10 +104,8 @@ BeforeAll {
             $m = Import-BpfObject $minimal | Invoke-BpfLoad
             $pin = Join-Path $pinDir 'held'
             $l = $m.Programs.handle_tp | Add-BpfAttachment -PinPath $pin
-            $pwsh = @(Get-PwshCommand)
-            $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
             $hold = "Import-Module '$((Get-Module PSBpf).Path)'; `$h = [PSBpf.Engine.BpfKernelLink]::OpenPinned('$pin'); 'held'; Start-Sleep 60"
-            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $hold)) { $psi.ArgumentList.Add($a) }
+            $psi = New-PwshStartInfo @('-NoProfile', '-NonInteractive', '-Command', $hold)
             $psi.RedirectStandardOutput = $true
             $holder = [Diagnostics.Process]::Start($psi)
             try {

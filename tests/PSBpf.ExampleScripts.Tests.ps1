@@ -9,13 +9,9 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
     . (Join-Path $repoRoot 'scripts/PwshCommand.ps1')
-    $script:pwsh = @(Get-PwshCommand)
 
     function Start-Example([string] $Script, [string[]] $Arguments) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $repoRoot "examples/$Script")) + $Arguments) {
-            $psi.ArgumentList.Add($a)
-        }
+        $psi = New-PwshStartInfo (@('-NoProfile', '-NonInteractive', '-File', (Join-Path $repoRoot "examples/$Script")) + $Arguments)
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $p = [Diagnostics.Process]::Start($psi)

@@ -93,10 +93,11 @@ Describe 'Default views' -Tag Root {
         }
         finally { Remove-Item -LiteralPath $xml -ErrorAction SilentlyContinue }
 
-        $expected = (Get-TableLines $live)[0]
-        (Get-TableLines $fromJob)[0] | Should -Be $expected
-        (Get-TableLines $fromXml)[0] | Should -Be $expected
+        $liveTable = Get-TableLines $live
+        $xmlTable = Get-TableLines $fromXml
+        (Get-TableLines $fromJob)[0] | Should -Be $liveTable[0]
+        $xmlTable[0] | Should -Be $liveTable[0]
         # the rows too, for the values that do not change between the two listings
-        (Get-TableLines $fromXml)[2] | Should -Be (Get-TableLines $live)[2]
+        $xmlTable[2] | Should -Be $liveTable[2]
     }
 }

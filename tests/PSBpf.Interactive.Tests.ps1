@@ -11,7 +11,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
     $script:modulePath = (Get-Module PSBpf).Path
     . (Join-Path $repoRoot 'scripts/PwshCommand.ps1')
-    $script:pwshCommand = @(Get-PwshCommand)
 
     # Descriptors of kernel objects (BPF maps, programs, links, epoll, perf events); the runtime's own files come and go.
     function Get-FdCount { @(Get-ChildItem /proc/self/fd | Where-Object { $_.LinkTarget -like 'anon_inode:*' }).Count }
@@ -100,8 +99,7 @@ public sealed class PromptingHost : PSHost {
 
     # Runs $Command in a child pwsh whose prompts read the answers from stdin; returns its output lines.
     function Invoke-ChildPwsh([string] $Command, [string[]] $Answers) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($pwshCommand[0])
-        foreach ($a in @($pwshCommand | Select-Object -Skip 1) + @('-NoProfile', '-Command', $Command)) { $psi.ArgumentList.Add($a) }
+        $psi = New-PwshStartInfo @('-NoProfile', '-Command', $Command)
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true

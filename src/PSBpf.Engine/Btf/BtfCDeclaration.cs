@@ -29,8 +29,7 @@ internal static class BtfCDeclaration
             case BtfVoid:
                 return Join("void", inner);
             case BtfQualifier or BtfTypeTag:
-                var qualifier = (BtfReference)type;
-                return QualifierOn(qualifier, Word(qualifier), inner, depth);
+                return QualifierOn((BtfReference)type, inner, depth);
             case BtfPointer p:
                 var target = Lookup(p, p.TypeId);
                 string star = "*" + inner;
@@ -53,22 +52,21 @@ internal static class BtfCDeclaration
     }
 
     // Qualifiers of a pointer follow its star, in chain order (char *const volatile); of anything else they come first
-    // (const volatile __u64).
-    private static string QualifierOn(BtfReference qualifier, string word, string inner, int depth)
+    // (const volatile __u64). One walk collects the chain and finds what it qualifies.
+    private static string QualifierOn(BtfReference qualifier, string inner, int depth)
     {
+        var words = new StringBuilder(Word(qualifier));
         var target = Lookup(qualifier, qualifier.TypeId);
-        if (Unqualified(target, depth) is not BtfPointer pointer)
+        while (target is BtfQualifier or BtfTypeTag && ++depth <= MaxDepth)
         {
-            return word + " " + Declare(target, inner, depth + 1);
-        }
-
-        var words = new StringBuilder(word);
-        for (var t = target; t is BtfReference r && t is not BtfPointer && depth++ <= MaxDepth; t = Lookup(r, r.TypeId))
-        {
+            var r = (BtfReference)target;
             words.Append(' ').Append(Word(r));
+            target = Lookup(r, r.TypeId);
         }
 
-        return Declare(pointer, inner.Length == 0 ? words.ToString() : words.Append(' ').Append(inner).ToString(), depth + 1);
+        return target is BtfPointer
+            ? Declare(target, inner.Length == 0 ? words.ToString() : words.Append(' ').Append(inner).ToString(), depth + 1)
+            : words.Append(' ').Append(Declare(target, inner, depth + 1)).ToString();
     }
 
     private static string Word(BtfReference qualifier) => qualifier switch
@@ -76,16 +74,6 @@ internal static class BtfCDeclaration
         BtfTypeTag t => $"__attribute__((btf_type_tag(\"{t.Name}\")))",
         _ => qualifier.Kind switch { BtfKind.Const => "const", BtfKind.Volatile => "volatile", _ => "restrict" },
     };
-
-    private static BtfType? Unqualified(BtfType? type, int depth)
-    {
-        while (type is BtfQualifier or BtfTypeTag && depth++ <= MaxDepth)
-        {
-            type = Lookup(type!, ((BtfReference)type!).TypeId);
-        }
-
-        return type;
-    }
 
     private static string Parameters(BtfFuncProto proto, int depth)
     {
