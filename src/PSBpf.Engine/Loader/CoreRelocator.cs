@@ -82,13 +82,15 @@ public sealed class CoreRelocator
 
     /// <summary>
     /// Relocates a whole object in libbpf's order: CO-RE sections of .BTF.ext in order, records in order, each
-    /// applied to the (sub)program holding its instruction. Programs with <see cref="BpfProgram.AutoLoad"/> off are
-    /// skipped, as libbpf skips them; so are programs for which <paramref name="instructionsOf"/> returns null.
+    /// applied to the (sub)program holding its instruction. Programs the load does not take (<paramref name="loads"/>) are
+    /// skipped, as libbpf skips autoload-off programs; so are programs for which <paramref name="instructionsOf"/> returns null.
     /// </summary>
     /// <param name="obj">The opened object (its BTF must be <see cref="LocalBtf"/>).</param>
     /// <param name="instructionsOf">The instruction copy to patch for each program and subprogram (asked once per program).</param>
-    public IReadOnlyList<CoreRelocationResult> RelocateObject(BpfObject obj, Func<BpfProgram, BpfInstruction[]?> instructionsOf)
+    /// <param name="loads">Which functions the load takes (a load's own choice); null: those with AutoLoad on.</param>
+    public IReadOnlyList<CoreRelocationResult> RelocateObject(BpfObject obj, Func<BpfProgram, BpfInstruction[]?> instructionsOf, Func<BpfProgram, bool>? loads = null)
     {
+        loads ??= p => p.AutoLoad;
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(instructionsOf);
         var results = new List<CoreRelocationResult>();
@@ -120,7 +122,7 @@ public sealed class CoreRelocator
                     continue;
                 }
 
-                if (!p.AutoLoad)
+                if (!loads(p))
                 {
                     continue;
                 }

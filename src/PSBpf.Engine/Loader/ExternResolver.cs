@@ -14,14 +14,16 @@ internal sealed class ExternResolver
 {
     /// <summary>libbpf's poison for an unresolved weak kfunc call (POISON_CALL_KFUNC_BASE + extern index).</summary>
     public const int PoisonKfuncCallBase = 2002000000;
+    private readonly LoadPlan _plan;
     private readonly BpfObject _obj;
     private readonly BpfLoadOptions _options;
     private readonly KernelModuleBtfs? _modules;
 
-    public ExternResolver(BpfObject obj, BpfLoadOptions options, KernelModuleBtfs? modules = null)
+    public ExternResolver(LoadPlan plan, KernelModuleBtfs? modules = null)
     {
-        _obj = obj;
-        _options = options;
+        _plan = plan;
+        _obj = plan.Object;
+        _options = plan.Options;
         _modules = modules;
     }
 
@@ -74,7 +76,7 @@ internal sealed class ExternResolver
         {
             foreach (var r in p.Relocations)
             {
-                if (r.ExternName is { } n && _obj.Externs[n].Kind == BpfExternKind.Unresolved && (p.IsSubprogram || p.AutoLoad))
+                if (r.ExternName is { } n && _obj.Externs[n].Kind == BpfExternKind.Unresolved && (p.IsSubprogram || _plan.Loads(p)))
                 {
                     throw new BpfLoadException($"program '{p.Name}'", $"uses '{n}', which is declared but not defined anywhere (not a __kconfig or __ksym extern, and no object linked in defines it)");
                 }
@@ -84,7 +86,8 @@ internal sealed class ExternResolver
 
     private void ResolveKconfig()
     {
-        var map = _obj.Maps.FirstOrDefault(m => m.Origin == BpfMapOrigin.Kconfig);
+        // the plan's copy of the .kconfig image: the opened object keeps its zeros
+        var map = _plan.Maps.FirstOrDefault(m => m.Spec.Origin == BpfMapOrigin.Kconfig);
         if (map is null) return;
         var data = map.InitialData!;
         Array.Clear(data);

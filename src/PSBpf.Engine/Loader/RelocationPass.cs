@@ -5,14 +5,16 @@ namespace PSBpf.Engine.Loader;
 /// <summary>Applies CO-RE relocations to each function's instructions against the kernel's BTF, before linking.</summary>
 internal sealed class RelocationPass
 {
+    private readonly LoadPlan _plan;
     private readonly BpfObject _obj;
     private readonly BpfLoadOptions _options;
     private readonly KernelModuleBtfs? _modules;
 
-    public RelocationPass(BpfObject obj, BpfLoadOptions options, KernelModuleBtfs? modules = null)
+    public RelocationPass(LoadPlan plan, KernelModuleBtfs? modules = null)
     {
-        _obj = obj;
-        _options = options;
+        _plan = plan;
+        _obj = plan.Object;
+        _options = plan.Options;
         _modules = modules;
     }
 
@@ -37,7 +39,7 @@ internal sealed class RelocationPass
             var copy = (BpfInstruction[])p.InstructionArray.Clone();
             result[p] = copy;
             return copy;
-        });
+        }, _plan.Loads);
         return result;
     }
 }

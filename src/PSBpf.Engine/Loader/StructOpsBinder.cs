@@ -13,29 +13,24 @@ internal static class StructOpsBinder
 {
     private const string ValuePrefix = "bpf_struct_ops_";
 
-    public static void Prepare(BpfObject obj, BtfSpec kernel, KernelModuleBtfs? modules, Action<string> log)
+    /// <summary>Matches every struct_ops map the plan creates; the matches and each program's member go into the plan.</summary>
+    public static void Prepare(LoadPlan plan, BtfSpec kernel, KernelModuleBtfs? modules)
     {
-        if (!obj.Maps.Any(m => m.StructOps is not null)) return;
-        var local = obj.Btf!;
-        foreach (var p in obj.Programs.Where(p => p.Type == BpfProgramType.struct_ops))
+        if (!plan.Maps.Any(m => m.Spec.StructOps is not null)) return;
+        var local = plan.Object.Btf!;
+        foreach (var map in plan.Maps.Where(m => m.Spec.StructOps is not null && m.Spec.AutoCreate))
         {
-            p.StructOpsAttachBtfId = 0;
-            p.StructOpsMemberIndex = 0;
-            p.StructOpsMember = null;
-            p.StructOpsModule = null;
+            Bind(plan, map, local, kernel, modules);
         }
 
-        foreach (var map in obj.Maps.Where(m => m.StructOps is not null && m.AutoCreate))
-        {
-            Bind(map, local, kernel, modules, log);
-        }
-
-        AdjustAutoLoad(obj);
+        AdjustAutoLoad(plan);
     }
 
-    private static void Bind(BpfMap map, BtfSpec local, BtfSpec kernel, KernelModuleBtfs? modules, Action<string> log)
+    private static void Bind(LoadPlan plan, MapPlan map, BtfSpec local, BtfSpec kernel, KernelModuleBtfs? modules)
     {
-        var ops = map.StructOps!;
+        var ops = map.Spec.StructOps!;
+        var programs = (BpfProgram?[])ops.Programs.Clone();
+        Action<string> log = plan.Log;
         string what = $"struct_ops map '{map.Name}'";
         string name = BtfCoreNames.EssentialName(ops.Type.Name);
         ModuleBtf? module = null;
@@ -89,11 +84,11 @@ internal static class StructOpsBinder
                     throw new BpfLoadException(what, $"member '{member.Name}' of struct {name} is set, but the kernel's struct {name} has no such member");
                 }
 
-                if (ops.Programs[i] is { } dropped)
+                if (programs[i] is { } dropped)
                 {
                     // as libbpf: the callback cannot work against this kernel, so its program is not loaded for this map
-                    dropped.AutoLoad = false;
-                    ops.Programs[i] = null;
+                    plan.ToLoad.Remove(dropped);
+                    programs[i] = null;
                 }
 
                 log($"{what}: member '{member.Name}' is not in the kernel's struct {name}; it is zero or a program, so it is skipped");
@@ -116,22 +111,19 @@ internal static class StructOpsBinder
 
             if (mType is BtfPointer)
             {
-                if (ops.Programs[i] is not { } prog) continue;
+                if (programs[i] is not { } prog) continue;
                 if (kernel.Resolve(((BtfPointer)kType).TypeId) is not BtfFuncProto)
                 {
                     throw new BpfLoadException(what, $"member '{member.Name}' is a function pointer in the object but not in the kernel");
                 }
 
-                if (prog.StructOpsAttachBtfId == 0)
+                if (!plan.StructOpsTargets.TryGetValue(prog, out var target))
                 {
-                    prog.StructOpsAttachBtfId = ktype.Id;
-                    prog.StructOpsMemberIndex = (uint)kIndex;
-                    prog.StructOpsMember = $"{name}.{kMember.Name}";
-                    prog.StructOpsModule = module;
+                    plan.StructOpsTargets[prog] = new StructOpsTarget(ktype.Id, (uint)kIndex, $"{name}.{kMember.Name}", module);
                 }
-                else if (prog.StructOpsAttachBtfId != ktype.Id || prog.StructOpsMemberIndex != kIndex)
+                else if (target.KernelTypeId != ktype.Id || target.MemberIndex != kIndex)
                 {
-                    throw new BpfLoadException(what, $"program '{prog.Name}' implements {prog.StructOpsMember} and cannot also be member '{member.Name}' of struct {name}");
+                    throw new BpfLoadException(what, $"program '{prog.Name}' implements {target.Member} and cannot also be member '{member.Name}' of struct {name}");
                 }
 
                 funcOffsets[i] = kOffset;
@@ -149,11 +141,14 @@ internal static class StructOpsBinder
         }
 
         map.ValueSize = vtype.Size;
-        ops.KernelTypeId = ktype.Id;
-        ops.KernelValueTypeId = vtype.Id;
-        ops.KernelValue = image;
-        ops.KernelModule = module;
-        ops.KernelFunctionOffsets = funcOffsets;
+        map.StructOps = new StructOpsBinding(programs)
+        {
+            KernelTypeId = ktype.Id,
+            KernelValueTypeId = vtype.Id,
+            KernelValue = image,
+            KernelModule = module,
+            KernelFunctionOffsets = funcOffsets,
+        };
         log($"{what}: value is struct {vtype.Name} ({vtype.Size} bytes, kernel type id {vtype.Id})");
     }
 
@@ -168,27 +163,30 @@ internal static class StructOpsBinder
     }
 
     /// <summary>A program that struct_ops maps use loads only if one of those maps is created (libbpf's bpf_object_adjust_struct_ops_autoload).</summary>
-    private static void AdjustAutoLoad(BpfObject obj)
+    private static void AdjustAutoLoad(LoadPlan plan)
     {
-        var maps = obj.Maps.Where(m => m.StructOps is not null).ToList();
-        foreach (var p in obj.Programs.Where(p => p.Type == BpfProgramType.struct_ops))
+        var maps = plan.Maps.Where(m => m.Spec.StructOps is not null).ToList();
+        foreach (var p in plan.Object.Programs.Where(p => p.Type == BpfProgramType.struct_ops))
         {
-            var users = maps.Where(m => m.StructOps!.Programs.Contains(p)).ToList();
-            if (users.Count > 0) p.AutoLoad = users.Any(m => m.AutoCreate);
+            var users = maps.Where(m => (m.StructOps?.Programs ?? m.Spec.StructOps!.Programs).Contains(p)).ToList(); // a bound map may have dropped p
+            if (users.Count == 0) continue;
+            if (users.Any(m => m.Spec.AutoCreate)) plan.ToLoad.Add(p);
+            else plan.ToLoad.Remove(p);
         }
     }
 
-    /// <summary>Writes each program's fd into the value image, where the kernel expects the function pointer.</summary>
-    public static void WriteProgramFds(BpfObject obj)
+    /// <summary>Writes each loaded program's fd into the value image, where the kernel expects the function pointer.</summary>
+    public static void WriteProgramFds(LoadPlan plan)
     {
-        foreach (var map in obj.Maps.Where(m => m.StructOps?.KernelValue is not null && m.AutoCreate))
+        foreach (var map in plan.Maps.Where(m => m.StructOps is not null && m.Fd is not null))
         {
-            var ops = map.StructOps!;
-            for (int i = 0; i < ops.Programs.Length; i++)
+            var binding = map.StructOps!;
+            for (int i = 0; i < binding.Programs.Length; i++)
             {
-                if (ops.Programs[i] is not { } prog || ops.KernelFunctionOffsets[i] < 0) continue;
-                var fd = prog.Fd ?? throw new BpfLoadException($"struct_ops map '{map.Name}'", $"program '{prog.Name}' for member '{ops.Type.Members[i].Name}' is not loaded (AutoLoad off?)");
-                BinaryPrimitives.WriteUInt64LittleEndian(ops.KernelValue!.AsSpan(ops.KernelFunctionOffsets[i]), (ulong)fd.Value);
+                if (binding.Programs[i] is not { } prog || binding.KernelFunctionOffsets[i] < 0) continue;
+                var fd = plan.Programs.GetValueOrDefault(prog)?.Fd
+                    ?? throw new BpfLoadException($"struct_ops map '{map.Name}'", $"program '{prog.Name}' for member '{map.Spec.StructOps!.Type.Members[i].Name}' is not loaded (AutoLoad off?)");
+                BinaryPrimitives.WriteUInt64LittleEndian(binding.KernelValue.AsSpan(binding.KernelFunctionOffsets[i]), (ulong)fd.Value);
             }
         }
     }

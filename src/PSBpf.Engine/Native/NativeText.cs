@@ -15,6 +15,17 @@ internal static unsafe class NativeText
     /// <summary>A fixed-size char array of a kernel struct (e.g. bpf_prog_info.name).</summary>
     public static string CString(byte* p, int max) => CString(new ReadOnlySpan<byte>(p, max));
 
+    /// <summary>
+    /// Writes an object name into a bpf_attr name field (BPF_OBJ_NAME_LEN = 16): the kernel takes 15 characters
+    /// (letters, digits, '_' and '.') and the NUL, so longer names are cut.
+    /// </summary>
+    public static void WriteObjectName(byte* dest, string name)
+    {
+        var bytes = Encoding.ASCII.GetBytes(name);
+        int n = Math.Min(bytes.Length, 15);
+        for (int i = 0; i < n; i++) dest[i] = bytes[i];
+    }
+
     /// <summary>A program tag as bpftool prints it: 16 lowercase hex digits.</summary>
     public static string Tag(byte* tag) => Convert.ToHexString(new ReadOnlySpan<byte>(tag, 8)).ToLowerInvariant();
 }

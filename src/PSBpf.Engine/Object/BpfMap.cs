@@ -9,7 +9,10 @@ namespace PSBpf.Engine;
 public sealed class BpfMap
 {
     private uint _maxEntries;
+    private uint _valueSize;
     private uint _flags;
+    private string? _pinPath;
+    private bool _pinPathSet;
 
     internal BpfMap(BpfObject owner, string name, BpfMapOrigin origin)
     {
@@ -29,17 +32,22 @@ public sealed class BpfMap
     public BpfMapType Type { get; internal set; }
     /// <summary>Key size in bytes.</summary>
     public uint KeySize { get; internal set; }
-    /// <summary>Value size in bytes.</summary>
-    public uint ValueSize { get; internal set; }
+    /// <summary>Value size in bytes (after load, the size the kernel map has: struct_ops maps take the kernel's value type).</summary>
+    public uint ValueSize
+    {
+        get => Created?.ValueSize ?? _valueSize;
+        internal set => _valueSize = value;
+    }
 
     /// <summary>
     /// max_entries (ring buffers already rounded to a power-of-2 number of pages, as libbpf does at open). Like libbpf's
     /// bpf_map__set_max_entries it can be changed before load only, and a ring buffer size set here is rounded the same way.
+    /// After load it is what the kernel map was created with (a perf event array with 0 gets one slot per possible CPU).
     /// </summary>
     /// <exception cref="InvalidOperationException">Set after the map was loaded (the kernel map keeps the size it was created with).</exception>
     public uint MaxEntries
     {
-        get => _maxEntries;
+        get => Created?.MaxEntries ?? _maxEntries;
         set
         {
             if (Fd is not null) throw new InvalidOperationException($"map '{Name}' is already loaded; max_entries can only be changed before load");
@@ -60,8 +68,28 @@ public sealed class BpfMap
     public ulong MapExtra { get; internal set; }
     /// <summary>pinning attribute.</summary>
     public BpfPinning Pinning { get; internal set; }
-    /// <summary>Where the map is pinned: &lt;pin root&gt;/&lt;name&gt; for pinning = LIBBPF_PIN_BY_NAME (default root /sys/fs/bpf), else null.</summary>
-    public string? PinPath { get; set; }
+    /// <summary>
+    /// Where the map is pinned: &lt;pin root&gt;/&lt;name&gt; for pinning = LIBBPF_PIN_BY_NAME (default root /sys/fs/bpf, or
+    /// the load's <see cref="BpfLoadOptions.PinRoot"/> once loaded), else null. Setting it (null included) overrides the
+    /// default, as libbpf's bpf_map__set_pin_path.
+    /// </summary>
+    public string? PinPath
+    {
+        get => Created is { } created ? created.PinPath : _pinPathSet ? _pinPath : PinPathUnder(MapReader.DefaultPinRoot);
+        set
+        {
+            _pinPath = value;
+            _pinPathSet = true;
+            if (Created is { } created) Created = created with { PinPath = value };
+        }
+    }
+
+    /// <summary>The pin path a load under <paramref name="pinRoot"/> uses: the one set explicitly, else the by-name default.</summary>
+    internal string? PinPathUnder(string pinRoot) =>
+        _pinPathSet ? _pinPath : Pinning == BpfPinning.ByName ? System.IO.Path.Join(pinRoot, Name) : null;
+
+    /// <summary>The definition the kernel map was created with (set when a load succeeds), null before.</summary>
+    internal Loader.CreatedMapDefinition? Created { get; set; }
     /// <summary>BTF type id of the key in the object's BTF (0 when none).</summary>
     public uint KeyTypeId { get; internal set; }
     /// <summary>BTF type id of the value (the DATASEC for global-data maps; 0 when none).</summary>
@@ -109,7 +137,7 @@ public sealed class BpfMap
     /// <summary>For struct_ops maps: the program each function-pointer member is set to, by member name; empty for other maps.</summary>
     public IReadOnlyDictionary<string, string> StructOpsPrograms =>
         StructOps is not { } ops ? new Dictionary<string, string>()
-            : ops.Type.Members.Zip(ops.Programs).Where(m => m.Second is not null).ToDictionary(m => m.First.Name, m => m.Second!.Name, StringComparer.Ordinal);
+            : ops.Type.Members.Zip(ops.KernelPrograms ?? ops.Programs).Where(m => m.Second is not null).ToDictionary(m => m.First.Name, m => m.Second!.Name, StringComparer.Ordinal);
 
     private readonly List<BpfLink> _links = [];
 
@@ -144,8 +172,11 @@ public sealed class BpfMap
     /// <summary>Initial contents of a global-data map (the section bytes; zeros for .bss). Null for other maps.</summary>
     internal byte[]? InitialData { get; set; }
 
-    /// <summary>A copy of the initial contents of a global-data map, or null.</summary>
-    public byte[]? GetInitialData() => (byte[]?)InitialData?.Clone();
+    /// <summary>
+    /// A copy of the initial contents of a global-data map, or null; after load, the contents the kernel map was created
+    /// with (.kconfig with its externs resolved).
+    /// </summary>
+    public byte[]? GetInitialData() => (byte[]?)(Created?.InitialData ?? InitialData)?.Clone();
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";

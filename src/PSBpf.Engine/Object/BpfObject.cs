@@ -88,6 +88,13 @@ public sealed class BpfObject : IDisposable
     /// The load phase, as libbpf's bpf_object__load: BTF upload, maps (with pinning), relocations, program loads,
     /// initial prog-array and map-in-map slots. On any failure everything created so far is closed and unpinned.
     /// </summary>
+    /// <remarks>
+    /// The load works on its own copy of the definitions (Loader/LoadPlan): the opened model is not written while it
+    /// runs, so a failed load leaves the object as it was opened. A successful one then reports the kernel's view:
+    /// ids and tags, each map's created size and pin path (<see cref="BpfLoadOptions.PinRoot"/>, a perf event array's
+    /// one slot per CPU, a struct_ops map's kernel value size), and AutoLoad as libbpf leaves it (struct_ops programs
+    /// used only by uncreated maps off).
+    /// </remarks>
     public void Load(BpfLoadOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -104,6 +111,11 @@ public sealed class BpfObject : IDisposable
     /// Detaches every link made through its programs' Attach, then closes every map, program and BTF object this object
     /// created. Pins stay (see <see cref="Unpin"/>): a pinned map keeps its contents and a pinned link stays attached.
     /// </summary>
+    /// <remarks>
+    /// Detaching is PSBpf's choice: libbpf's bpf_object__close and cilium/ebpf's Collection.Close leave links alone (a
+    /// link keeps its program in the kernel until the link is destroyed). Closing an object here stops its programs;
+    /// pin a link (<see cref="BpfLink.Pin"/>) that must outlive the object.
+    /// </remarks>
     public void Dispose()
     {
         if (_disposed) return;
@@ -163,17 +175,6 @@ public sealed class BpfObject : IDisposable
 
         CreatedPins.Clear();
         return removed;
-    }
-
-    /// <summary>Removes only the pins the load created (a failed load's rollback: pins it reused belong to others).</summary>
-    internal void RemoveCreatedPins()
-    {
-        foreach (var pin in CreatedPins)
-        {
-            try { File.Delete(pin); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-
-        CreatedPins.Clear();
     }
 
     internal void AddLinkPin(string path, uint linkId)

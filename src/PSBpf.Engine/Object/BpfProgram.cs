@@ -79,9 +79,6 @@ public sealed class BpfProgram
 
     /// <summary>For struct_ops programs after load: the kernel member it implements, e.g. "tcp_congestion_ops.init".</summary>
     public string? StructOpsMember { get; internal set; }
-    internal uint StructOpsAttachBtfId { get; set; }
-    internal uint StructOpsMemberIndex { get; set; }
-    internal Loader.ModuleBtf? StructOpsModule { get; set; }
 
     /// <summary>
     /// Attaches the program where its section name says (skeleton-style auto-attach): tracepoints, raw tracepoints,

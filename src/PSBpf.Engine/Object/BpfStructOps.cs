@@ -4,7 +4,7 @@ namespace PSBpf.Engine;
 
 /// <summary>
 /// What a struct_ops map carries besides its definition: the struct as the object declares it (its bytes, and which
-/// program each function-pointer member names) and, once the load has matched it with the kernel's type, the
+/// program each function-pointer member names) and, once a load has matched it with the kernel's type, the
 /// kernel's value image that registering the map writes.
 /// </summary>
 internal sealed class BpfStructOps
@@ -25,18 +25,15 @@ internal sealed class BpfStructOps
     /// <summary>Program per member of <see cref="Type"/> (null for members that are not set to a program).</summary>
     public BpfProgram?[] Programs { get; }
 
-    /// <summary>Kernel BTF id of the struct (e.g. tcp_congestion_ops), set at load.</summary>
-    public uint KernelTypeId { get; set; }
-
-    /// <summary>Kernel BTF id of the map value type (bpf_struct_ops_&lt;name&gt;), set at load.</summary>
-    public uint KernelValueTypeId { get; set; }
-
-    /// <summary>The map value the kernel takes (bpf_struct_ops_&lt;name&gt;), set at load; program fds are written in after the programs load.</summary>
+    /// <summary>
+    /// The map value the kernel takes (bpf_struct_ops_&lt;name&gt;, program fds written in), set when a load succeeds;
+    /// null before. The load works out the rest of the kernel's side in its own copy (Loader/StructOpsBinding).
+    /// </summary>
     public byte[]? KernelValue { get; set; }
 
-    /// <summary>The kernel module whose BTF defines the struct, or null for vmlinux.</summary>
-    public Loader.ModuleBtf? KernelModule { get; set; }
-
-    /// <summary>Offset in <see cref="KernelValue"/> of each member's function pointer (-1 for non-program members).</summary>
-    public int[] KernelFunctionOffsets { get; set; } = [];
+    /// <summary>
+    /// <see cref="Programs"/> as the successful load registered them: members the kernel's struct lacks are left out
+    /// (libbpf drops their programs). Null before a load.
+    /// </summary>
+    public BpfProgram?[]? KernelPrograms { get; set; }
 }

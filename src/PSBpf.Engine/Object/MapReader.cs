@@ -330,11 +330,6 @@ internal sealed class MapReader
         {
             map.MaxEntries = AdjustRingBufferSize(map.MaxEntries);
         }
-
-        if (map.Pinning == BpfPinning.ByName)
-        {
-            map.PinPath = $"{DefaultPinRoot}/{map.Name}";
-        }
     }
 
     /// <summary>Rounds a ring buffer size up to a power-of-2 number of pages, as libbpf does (0 stays 0 so the kernel reports it).</summary>

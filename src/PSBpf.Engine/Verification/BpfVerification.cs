@@ -27,6 +27,6 @@ public static class BpfVerification
         var chosen = programs is null ? obj.Programs.ToList() : programs.Distinct(StringComparer.Ordinal).Select(n => obj.Programs.Find(n)
             ?? throw new KeyNotFoundException($"object '{obj.Name}' has no program named '{n}' (it has: {string.Join(", ", obj.Programs.Names)})")).ToList();
         if (chosen.Count == 0) return [];
-        return new BpfObjectLoader(obj, (options ?? new BpfLoadOptions()) with { LogLevel = 4 }).Verify(chosen);
+        return new ObjectVerifier(obj, (options ?? new BpfLoadOptions()) with { LogLevel = 4 }).Verify(chosen);
     }
 }
