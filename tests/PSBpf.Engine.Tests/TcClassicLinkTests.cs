@@ -106,7 +106,7 @@ public sealed class TcClassicLinkTests
             using var xdp = BpfObject.Open(Fixtures.Object("xdp"));
             xdp.Load();
             var notTc = xdp.Programs.First();
-            var bad = Assert.Throws<BpfSyscallException>(() => Engine.TcClassicLink.Attach(notTc, veth.Host, BpfAttachType.tcx_ingress, 0, 0));
+            var bad = Assert.Throws<BpfSyscallException>(() => Engine.TcClassicLink.Create(notTc, veth.Host, BpfAttachType.tcx_ingress, 0, 0));
             Assert.Contains("RTM_NEWTFILTER", bad.Message, StringComparison.Ordinal);
             Assert.Empty(Qdiscs(veth.Host, "clsact")); // the qdisc made for it went away again
 

@@ -6,71 +6,81 @@ namespace PSBpf.Engine;
 /// </summary>
 internal static class BpfAttacher
 {
-    public static bool CanAutoAttach(BpfProgram p) => p.Type switch
+    public static bool CanAutoAttach(BpfProgram p)
     {
-        BpfProgramType.tracepoint => p.AttachTarget?.Split('/').Length == 2,
-        BpfProgramType.raw_tracepoint or BpfProgramType.raw_tracepoint_writable => !string.IsNullOrEmpty(p.AttachTarget),
-        BpfProgramType.tracing or BpfProgramType.lsm => p.ExpectedAttachType is BpfAttachType.trace_raw_tp or BpfAttachType.trace_fentry
-            or BpfAttachType.trace_fexit or BpfAttachType.modify_return or BpfAttachType.trace_iter or BpfAttachType.lsm_mac,
-        BpfProgramType.kprobe => IsUprobe(p) ? UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null } : IsKprobe(p) && !string.IsNullOrEmpty(p.AttachTarget),
-        _ => false,
-    };
+        var kind = BpfAttachKinds.Of(p);
+        if (kind == BpfAttachKinds.Tracepoint) return p.AttachTarget?.Split('/').Length == 2;
+        if (kind == BpfAttachKinds.RawTracepoint) return !string.IsNullOrEmpty(p.AttachTarget);
+        if (kind == BpfAttachKinds.Iterator || kind == BpfAttachKinds.Tracing) return true;
+        if (kind == BpfAttachKinds.Uprobe) return UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null };
+        if (kind == BpfAttachKinds.Kprobe) return !string.IsNullOrEmpty(p.AttachTarget);
+        return false;
+    }
 
+    /// <summary>Maps the options (or, where they say nothing, the section name) onto the kind's public entry point.</summary>
     public static BpfLink Attach(BpfProgram p, BpfAttachOptions? o)
     {
         p.LoadedFd();
-        switch (p.Type)
+        var kind = BpfAttachKinds.Of(p)
+            ?? throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
+        if (kind == BpfAttachKinds.Tracepoint)
         {
-            case BpfProgramType.tracepoint:
-                var tp = o?.Tracepoint ?? p.AttachTarget;
-                if (tp?.Split('/') is [var category, var name]) return TracepointLink.Attach(p, category, name);
-                throw Needs(p, "a tracepoint (\"category/name\")");
-            case BpfProgramType.raw_tracepoint or BpfProgramType.raw_tracepoint_writable:
-                var raw = o?.Tracepoint ?? p.AttachTarget;
-                return string.IsNullOrEmpty(raw) ? throw Needs(p, "a raw tracepoint name") : RawTracepointLink.Attach(p, raw);
-            case BpfProgramType.tracing when p.ExpectedAttachType == BpfAttachType.trace_iter:
-                return IterLink.Attach(p);
-            case BpfProgramType.tracing when p.ExpectedAttachType is BpfAttachType.trace_raw_tp or BpfAttachType.trace_fentry or BpfAttachType.trace_fexit or BpfAttachType.modify_return:
-            case BpfProgramType.lsm when p.ExpectedAttachType == BpfAttachType.lsm_mac:
-                return TracingLink.Attach(p);
-            case BpfProgramType.xdp:
-                return o?.Interface is { } xdpIf ? XdpLink.Attach(p, xdpIf, o.XdpMode) : throw Needs(p, "an interface (Interface)");
-            case BpfProgramType.sched_cls:
-                if (o?.Interface is not { } tcIf) throw Needs(p, "an interface (Interface)");
-                var dir = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a direction (AttachType tcx_ingress or tcx_egress)");
-                return AttachTc(p, tcIf, dir, o);
-            case BpfProgramType.cgroup_skb or BpfProgramType.cgroup_sock or BpfProgramType.cgroup_sock_addr or BpfProgramType.cgroup_sockopt
-                or BpfProgramType.cgroup_sysctl or BpfProgramType.cgroup_device or BpfProgramType.sock_ops:
-                if (o?.CgroupPath is not { } cg) throw Needs(p, "a cgroup (CgroupPath)");
-                var hook = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, "a cgroup hook (AttachType, e.g. cgroup_inet_ingress)");
-                return o.Legacy ? CgroupProgAttachment.Attach(p, cg, hook) : CgroupLink.Attach(p, cg, hook);
-            case BpfProgramType.socket_filter:
-                return o?.Socket is { } socket ? SocketFilterLink.Attach(p, socket) : throw Needs(p, "a socket (Socket)");
-            case BpfProgramType.kprobe when IsUprobe(p):
-                // an explicit binary replaces the section's target whole; otherwise options may still pick another function
-                var sec = UprobeTarget.ParseSection(p.AttachTarget);
-                string? binary = o?.BinaryPath ?? sec?.Binary;
-                if (binary is null) throw Needs(p, "a binary and function (BinaryPath, Symbol or Offset)");
-                bool fromSection = o?.BinaryPath is null && o?.Symbol is null;
-                string? symbol = fromSection ? sec?.Function : o!.Symbol;
-                ulong offset = fromSection ? (sec?.Offset ?? 0) + (o?.Offset ?? 0) : o!.Offset;
-                bool ret = o?.Retprobe ?? p.SectionName.StartsWith("uretprobe", StringComparison.Ordinal);
-                return UprobeLink.Attach(p, binary, symbol, offset, ret, o?.ProcessId);
-            case BpfProgramType.kprobe when IsKprobe(p):
-                string? function = o?.Symbol ?? p.AttachTarget;
-                if (string.IsNullOrEmpty(function)) throw Needs(p, "a kernel function (Symbol)");
-                bool kret = o?.Retprobe ?? p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal);
-                return KprobeLink.Attach(p, function, o?.Offset ?? 0, kret);
-            case BpfProgramType.sk_lookup:
-                return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, "a network namespace (NetworkNamespace)");
-            case BpfProgramType.netfilter:
-                if (o?.NetfilterHook is not { } nfHook) throw Needs(p, "a netfilter hook (NetfilterHook, with NetfilterFamily and NetfilterPriority)");
-                return NetfilterLink.Attach(p, o.NetfilterFamily, nfHook, o.NetfilterPriority, o.NetfilterDefrag, o.NetworkNamespace);
-            case BpfProgramType.perf_event:
-                return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false);
-            default:
-                throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
+            var tp = o?.Tracepoint ?? p.AttachTarget;
+            return tp?.Split('/') is [var category, var name] ? TracepointLink.Attach(p, category, name) : throw Needs(p, kind);
         }
+
+        if (kind == BpfAttachKinds.RawTracepoint)
+        {
+            var raw = o?.Tracepoint ?? p.AttachTarget;
+            return string.IsNullOrEmpty(raw) ? throw Needs(p, kind) : RawTracepointLink.Attach(p, raw);
+        }
+
+        if (kind == BpfAttachKinds.Iterator) return IterLink.Attach(p);
+        if (kind == BpfAttachKinds.Tracing) return TracingLink.Attach(p);
+        if (kind == BpfAttachKinds.Xdp) return o?.Interface is { } xdpIf ? XdpLink.Attach(p, xdpIf, o.XdpMode) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Tc)
+        {
+            if (o?.Interface is not { } tcIf) throw Needs(p, kind);
+            var dir = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, kind);
+            return AttachTc(p, tcIf, dir, o);
+        }
+
+        if (kind == BpfAttachKinds.Cgroup)
+        {
+            if (o?.CgroupPath is not { } cg) throw Needs(p, kind);
+            var hook = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, kind);
+            return o.Legacy ? CgroupProgAttachment.Attach(p, cg, hook) : CgroupLink.Attach(p, cg, hook);
+        }
+
+        if (kind == BpfAttachKinds.SocketFilter) return o?.Socket is { } socket ? SocketFilterLink.Attach(p, socket) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Uprobe)
+        {
+            // an explicit binary replaces the section's target whole; otherwise options may still pick another function
+            var sec = UprobeTarget.ParseSection(p.AttachTarget);
+            string binary = o?.BinaryPath ?? sec?.Binary ?? throw Needs(p, kind);
+            bool fromSection = o?.BinaryPath is null && o?.Symbol is null;
+            string? symbol = fromSection ? sec?.Function : o!.Symbol;
+            ulong offset = fromSection ? (sec?.Offset ?? 0) + (o?.Offset ?? 0) : o!.Offset;
+            bool ret = o?.Retprobe ?? p.SectionName.StartsWith("uretprobe", StringComparison.Ordinal);
+            return UprobeLink.Attach(p, binary, symbol, offset, ret, o?.ProcessId);
+        }
+
+        if (kind == BpfAttachKinds.Kprobe)
+        {
+            string? function = o?.Symbol ?? p.AttachTarget;
+            if (string.IsNullOrEmpty(function)) throw Needs(p, kind);
+            bool kret = o?.Retprobe ?? p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal);
+            return KprobeLink.Attach(p, function, o?.Offset ?? 0, kret);
+        }
+
+        if (kind == BpfAttachKinds.SkLookup) return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Netfilter)
+        {
+            if (o?.NetfilterHook is not { } nfHook) throw Needs(p, kind);
+            return NetfilterLink.Attach(p, o.NetfilterFamily, nfHook, o.NetfilterPriority, o.NetfilterDefrag, o.NetworkNamespace);
+        }
+
+        return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false); // BpfAttachKinds.PerfEvent, the last row
     }
 
     /// <summary>tcx, or classic tc (clsact + cls_bpf) when asked for or when the kernel has no tcx (EINVAL: before 6.6).</summary>
@@ -90,12 +100,5 @@ internal static class BpfAttacher
         }
     }
 
-    private static bool IsUprobe(BpfProgram p) =>
-        p.ExpectedAttachType is null && (p.SectionName.StartsWith("uprobe", StringComparison.Ordinal) || p.SectionName.StartsWith("uretprobe", StringComparison.Ordinal))
-        && !p.SectionName.Contains(".multi", StringComparison.Ordinal) && !p.SectionName.Contains(".session", StringComparison.Ordinal);
-
-    private static bool IsKprobe(BpfProgram p) =>
-        p.ExpectedAttachType is null && (p.SectionName.StartsWith("kprobe", StringComparison.Ordinal) || p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal));
-
-    private static BpfAttachTargetRequiredException Needs(BpfProgram p, string what) => new(p.Name, p.Type, p.SectionName, what);
+    private static BpfAttachTargetRequiredException Needs(BpfProgram p, BpfAttachKind kind) => new(p.Name, p.Type, p.SectionName, kind.TargetHint!);
 }

@@ -19,8 +19,12 @@ public sealed class CgroupLink : BpfLink
     /// <summary>The cgroup hook.</summary>
     public BpfAttachType AttachType { get; }
 
-    internal static BpfLink Attach(BpfProgram program, string path, BpfAttachType attachType)
+    /// <summary>Attaches a cgroup program to the cgroup directory <paramref name="path"/> at hook <paramref name="attachType"/> with a BPF link (BPF_LINK_CREATE); on kernels without cgroup links it falls back to BPF_PROG_ATTACH (a <see cref="CgroupProgAttachment"/>), as libbpf does.</summary>
+    /// <exception cref="ArgumentException">The program is not a Cgroup program (see <see cref="BpfAttachKinds.Cgroup"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static BpfLink Attach(BpfProgram program, string path, BpfAttachType attachType)
     {
+        BpfAttachKinds.Cgroup.Require(program);
         var fd = program.LoadedFd();
         BpfFd link;
         // the cgroup fd is needed only for the call: the link keeps its own reference to the cgroup

@@ -27,8 +27,12 @@ public sealed class CgroupProgAttachment : BpfLink
     public BpfAttachType AttachType { get; }
     private protected override bool IsKernelLink => false;
 
-    internal static CgroupProgAttachment Attach(BpfProgram program, string path, BpfAttachType attachType)
+    /// <summary>Attaches a cgroup program without a link (BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI), as kernels before cgroup links did.</summary>
+    /// <exception cref="ArgumentException">The program is not a Cgroup program (see <see cref="BpfAttachKinds.Cgroup"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static CgroupProgAttachment Attach(BpfProgram program, string path, BpfAttachType attachType)
     {
+        BpfAttachKinds.Cgroup.Require(program);
         var cgroup = CgroupDirectory.Open(path);
         BpfFd? prog = null;
         try

@@ -24,8 +24,12 @@ public sealed class IterLink : BpfLink
         return Encoding.UTF8.GetString(LibC.ReadToEnd(iter, $"iterator '{ProgramName}'"));
     }
 
-    internal static IterLink Attach(BpfProgram program)
+    /// <summary>Creates the iterator link of an iter program (its target was fixed at load); read it with <see cref="Read"/>.</summary>
+    /// <exception cref="ArgumentException">The program is not a Iterator program (see <see cref="BpfAttachKinds.Iterator"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static IterLink Attach(BpfProgram program)
     {
+        BpfAttachKinds.Iterator.Require(program);
         var fd = program.LoadedFd();
         var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, attach_type = (uint)BpfAttachType.trace_iter };
         string target = program.AttachTarget ?? "?";

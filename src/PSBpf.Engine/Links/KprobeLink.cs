@@ -22,8 +22,12 @@ public sealed class KprobeLink : PerfEventLink
     /// <summary>True for a return probe.</summary>
     public bool IsRetprobe { get; }
 
-    internal static KprobeLink Attach(BpfProgram program, string function, ulong offset, bool retprobe)
+    /// <summary>Attaches a kprobe (or kretprobe, <paramref name="retprobe"/>) program to kernel function <paramref name="function"/> plus <paramref name="offset"/>, through a perf event.</summary>
+    /// <exception cref="ArgumentException">The program is not a Kprobe program (see <see cref="BpfAttachKinds.Kprobe"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static KprobeLink Attach(BpfProgram program, string function, ulong offset, bool retprobe)
     {
+        BpfAttachKinds.Kprobe.Require(program);
         program.LoadedFd();
         string what = $"program '{program.Name}' on {(retprobe ? "kretprobe" : "kprobe")} {function}";
         var ev = PerfProbe.Open("kprobe", function, offset, retprobe, -1, what);

@@ -29,8 +29,12 @@ public sealed class NetfilterLink : BpfLink
     /// <summary>The namespace given when attaching; null: the caller's.</summary>
     public string? NetworkNamespace { get; }
 
-    internal static NetfilterLink Attach(BpfProgram program, BpfNetfilterFamily family, BpfNetfilterHook hook, int priority, bool defrag, string? netns)
+    /// <summary>Attaches a netfilter program to <paramref name="hook"/> of <paramref name="family"/> at <paramref name="priority"/> (lower runs first), optionally on defragmented packets, in network namespace <paramref name="netns"/> (null: the caller's).</summary>
+    /// <exception cref="ArgumentException">The program is not a Netfilter program (see <see cref="BpfAttachKinds.Netfilter"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static NetfilterLink Attach(BpfProgram program, BpfNetfilterFamily family, BpfNetfilterHook hook, int priority, bool defrag, string? netns)
     {
+        BpfAttachKinds.Netfilter.Require(program);
         if (!Enum.IsDefined(family)) throw new ArgumentException($"program '{program.Name}': netfilter links take ipv4 or ipv6, not protocol family {(uint)family}", nameof(family));
         if (!Enum.IsDefined(hook)) throw new ArgumentException($"program '{program.Name}': no netfilter hook {(uint)hook} (prerouting, input, forward, output, postrouting)", nameof(hook));
         // NF_IP_PRI_FIRST and NF_IP_PRI_LAST are reserved for the conntrack helpers; the kernel refuses them (EPERM)

@@ -37,8 +37,12 @@ public sealed class PerfSampleLink : BpfLink
     // one pin holds one link: pinning CPU 0's would keep sampling there alone after the others detach
     private protected override string? NotPinnableReason => _links.Length > 1 ? $"it is {_links.Length} links, one per CPU; attach with one CPU (Cpus) to pin" : null;
 
-    internal static PerfSampleLink Attach(BpfProgram program, BpfPerfEventSpec? spec, IReadOnlyCollection<int>? cpus, bool legacy)
+    /// <summary>Attaches a perf_event program to a sampling event on each of <paramref name="cpus"/> (null or empty: every online CPU); <paramref name="spec"/> null samples cpu-clock at 99 Hz; <paramref name="legacy"/> uses PERF_EVENT_IOC_SET_BPF instead of links.</summary>
+    /// <exception cref="ArgumentException">The program is not a PerfEvent program (see <see cref="BpfAttachKinds.PerfEvent"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static PerfSampleLink Attach(BpfProgram program, BpfPerfEventSpec? spec, IReadOnlyCollection<int>? cpus, bool legacy)
     {
+        BpfAttachKinds.PerfEvent.Require(program);
         spec ??= new BpfPerfEventSpec();
         var prog = program.LoadedFd();
         int[] on = (cpus is { Count: > 0 } ? cpus : KernelInfo.OnlineCpus()).Distinct().Order().ToArray();

@@ -13,8 +13,12 @@ public sealed class RawTracepointLink : BpfLink
     /// <summary>Tracepoint name (e.g. "sys_enter").</summary>
     public string Name { get; }
 
-    internal static RawTracepointLink Attach(BpfProgram program, string name)
+    /// <summary>Attaches a raw_tp program to raw tracepoint <paramref name="name"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <exception cref="ArgumentException">The program is not a RawTracepoint program (see <see cref="BpfAttachKinds.RawTracepoint"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static RawTracepointLink Attach(BpfProgram program, string name)
     {
+        BpfAttachKinds.RawTracepoint.Require(program);
         var fd = program.LoadedFd();
         return new RawTracepointLink(program, Bpf.RawTracepointOpen(fd, name, $"program '{program.Name}' on raw tracepoint {name}"), name);
     }

@@ -20,8 +20,12 @@ public sealed class SkLookupLink : BpfLink
     /// <summary>The namespace as given (a path, or an `ip netns` name).</summary>
     public string NetworkNamespace { get; }
 
-    internal static SkLookupLink Attach(BpfProgram program, string netns)
+    /// <summary>Attaches an sk_lookup program to network namespace <paramref name="netns"/> (a path such as /proc/PID/ns/net or /run/netns/NAME, or an `ip netns` name).</summary>
+    /// <exception cref="ArgumentException">The program is not a SkLookup program (see <see cref="BpfAttachKinds.SkLookup"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static SkLookupLink Attach(BpfProgram program, string netns)
     {
+        BpfAttachKinds.SkLookup.Require(program);
         var fd = program.LoadedFd();
         // the namespace fd is needed only for the call: the link holds the namespace
         using var ns = Engine.NetworkNamespace.Open(netns);

@@ -15,8 +15,12 @@ public sealed class SocketFilterLink : BpfLink
     public override string Kind => "socket_filter";
     private protected override bool IsKernelLink => false;
 
-    internal static SocketFilterLink Attach(BpfProgram program, Socket socket)
+    /// <summary>Attaches a socket filter to <paramref name="socket"/> (SO_ATTACH_BPF); the caller keeps owning the socket.</summary>
+    /// <exception cref="ArgumentException">The program is not a SocketFilter program (see <see cref="BpfAttachKinds.SocketFilter"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static SocketFilterLink Attach(BpfProgram program, Socket socket)
     {
+        BpfAttachKinds.SocketFilter.Require(program);
         var fd = program.LoadedFd();
         string what = $"socket {socket.AddressFamily}/{socket.SocketType}";
         var dup = LibC.Duplicate((int)socket.Handle, what);

@@ -47,8 +47,17 @@ public sealed class TcClassicLink : BpfLink
     public bool CreatedQdisc { get; }
     private protected override bool IsKernelLink => false;
 
-    /// <summary>Attaches; <paramref name="handle"/> and <paramref name="priority"/> 0 let the kernel choose.</summary>
-    internal static TcClassicLink Attach(BpfProgram program, string iface, BpfAttachType direction, uint handle, ushort priority)
+    /// <summary>Attaches a sched_cls program the classic way: a clsact qdisc (created if missing) and a direct-action cls_bpf filter on <paramref name="iface"/> in <paramref name="direction"/> (tcx_ingress or tcx_egress); <paramref name="handle"/> and <paramref name="priority"/> 0 let the kernel choose.</summary>
+    /// <exception cref="ArgumentException">The program is not a Tc program (see <see cref="BpfAttachKinds.Tc"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static TcClassicLink Attach(BpfProgram program, string iface, BpfAttachType direction, uint handle, ushort priority)
+    {
+        BpfAttachKinds.Tc.Require(program);
+        return Create(program, iface, direction, handle, priority);
+    }
+
+    /// <summary>The attach without the program-kind check, so tests can make the kernel refuse the filter (a netlink error after the qdisc was made).</summary>
+    internal static TcClassicLink Create(BpfProgram program, string iface, BpfAttachType direction, uint handle, ushort priority)
     {
         if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
         {

@@ -22,8 +22,17 @@ public sealed class TcxLink : BpfLink
     /// <summary>tcx_ingress or tcx_egress.</summary>
     public BpfAttachType AttachType { get; }
 
-    internal static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction)
+    /// <summary>
+    /// Attaches a sched_cls program to interface <paramref name="iface"/> in <paramref name="direction"/> (tcx_ingress or
+    /// tcx_egress) with a tcx link, at the end of the chain. Kernels before 6.6 have no tcx and refuse with EINVAL; this
+    /// entry point does not fall back: <see cref="BpfProgram.Attach(BpfAttachOptions)"/> with <see cref="BpfTcMode.Auto"/>
+    /// (Add-BpfAttachment's default) then attaches the classic way (<see cref="TcClassicLink.Attach"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The program is not a sched_cls program, or the direction is not a tcx one.</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction)
     {
+        BpfAttachKinds.Tc.Require(program);
         if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
         {
             throw new ArgumentException($"program '{program.Name}': tcx links are tcx_ingress or tcx_egress, not {direction}", nameof(direction));
@@ -38,10 +47,13 @@ public sealed class TcxLink : BpfLink
 
     /// <summary>
     /// Attaches at a chosen place in the interface's tcx chain: before (or after) the attached program with id
-    /// <paramref name="relativeProgramId"/>, or with id 0 at the very front (or end).
+    /// <paramref name="relativeProgramId"/>, or with id 0 at the very front (or end). No classic-tc fallback.
     /// </summary>
-    internal static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction, bool before, uint relativeProgramId)
+    /// <exception cref="ArgumentException">The program is not a sched_cls program, or the direction is not a tcx one.</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static TcxLink Attach(BpfProgram program, string iface, BpfAttachType direction, bool before, uint relativeProgramId)
     {
+        BpfAttachKinds.Tc.Require(program);
         if (direction is not (BpfAttachType.tcx_ingress or BpfAttachType.tcx_egress))
         {
             throw new ArgumentException($"program '{program.Name}': tcx links are tcx_ingress or tcx_egress, not {direction}", nameof(direction));

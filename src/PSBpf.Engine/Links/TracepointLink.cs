@@ -24,8 +24,12 @@ public sealed class TracepointLink : PerfEventLink
     /// <summary>Tracepoint name (e.g. "sys_enter_write").</summary>
     public string Name { get; }
 
-    internal static TracepointLink Attach(BpfProgram program, string category, string name)
+    /// <summary>Attaches a tracepoint program to tracefs tracepoint <paramref name="category"/>/<paramref name="name"/> through a perf event.</summary>
+    /// <exception cref="ArgumentException">The program is not a Tracepoint program (see <see cref="BpfAttachKinds.Tracepoint"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static TracepointLink Attach(BpfProgram program, string category, string name)
     {
+        BpfAttachKinds.Tracepoint.Require(program);
         program.LoadedFd();
         var ev = Perf.OpenTracepoint(TracepointId(category, name), 0, $"tracepoint {category}/{name}");
         return new TracepointLink(program, ev, LinkTo(program, ev, $"program '{program.Name}' on tracepoint {category}/{name}"), category, name);

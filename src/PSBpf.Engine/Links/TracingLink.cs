@@ -14,8 +14,12 @@ public sealed class TracingLink : BpfLink
     /// <inheritdoc />
     public override string Kind => Program?.Type == BpfProgramType.lsm ? "lsm" : "tracing";
 
-    internal static TracingLink Attach(BpfProgram program)
+    /// <summary>Attaches a tp_btf, fentry, fexit, fmod_ret or lsm program to the target fixed at load (BPF_LINK_CREATE).</summary>
+    /// <exception cref="ArgumentException">The program is not a Tracing program (see <see cref="BpfAttachKinds.Tracing"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static TracingLink Attach(BpfProgram program)
     {
+        BpfAttachKinds.Tracing.Require(program);
         var fd = program.LoadedFd();
         string target = $"{program.ExpectedAttachType?.ToString() ?? program.Type.ToString()} {program.AttachTarget}";
         return new TracingLink(program, Bpf.RawTracepointOpen(fd, null, $"program '{program.Name}' ({target})"), target);

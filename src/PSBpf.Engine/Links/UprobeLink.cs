@@ -32,8 +32,12 @@ public sealed class UprobeLink : PerfEventLink
     /// <summary>The one process probed, or null for all.</summary>
     public int? ProcessId { get; }
 
-    internal static UprobeLink Attach(BpfProgram program, string binary, string? symbol, ulong offset, bool retprobe, int? pid)
+    /// <summary>Attaches a uprobe (or uretprobe, <paramref name="retprobe"/>) program to <paramref name="binary"/> (a bare name is looked up in $PATH) at <paramref name="symbol"/> plus <paramref name="offset"/>, or at file offset <paramref name="offset"/> when <paramref name="symbol"/> is null; <paramref name="pid"/> null probes every process.</summary>
+    /// <exception cref="ArgumentException">The program is not a Uprobe program (see <see cref="BpfAttachKinds.Uprobe"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static UprobeLink Attach(BpfProgram program, string binary, string? symbol, ulong offset, bool retprobe, int? pid)
     {
+        BpfAttachKinds.Uprobe.Require(program);
         program.LoadedFd();
         string path = UprobeTarget.ResolvePath(binary);
         ulong fileOffset = symbol is null ? offset : UprobeTarget.SymbolOffset(path, symbol) + offset;

@@ -22,8 +22,12 @@ public sealed class XdpLink : BpfLink
     /// <summary>Requested XDP mode.</summary>
     public BpfXdpMode Mode { get; }
 
-    internal static XdpLink Attach(BpfProgram program, string iface, BpfXdpMode mode)
+    /// <summary>Attaches an XDP program to interface <paramref name="iface"/> in <paramref name="mode"/> with a BPF link.</summary>
+    /// <exception cref="ArgumentException">The program is not a Xdp program (see <see cref="BpfAttachKinds.Xdp"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    public static XdpLink Attach(BpfProgram program, string iface, BpfXdpMode mode)
     {
+        BpfAttachKinds.Xdp.Require(program);
         var fd = program.LoadedFd();
         uint ifindex = NetworkInterface.Index(iface);
         var attr = new LinkCreateAttr { prog_fd = (uint)fd.Value, target_fd = ifindex, attach_type = (uint)BpfAttachType.xdp, flags = (uint)mode };

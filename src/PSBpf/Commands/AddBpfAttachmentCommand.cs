@@ -183,7 +183,9 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
             string? pin = pinPath is null ? null : System.IO.Path.Join(pinPath, p.Name);
             if (p.CanAutoAttach) Attach(scope, p, explicitTarget: false, pin);
             else if (HasTarget) Attach(scope, p, explicitTarget: true, pin);
-            else needTarget.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\"))");
+            else needTarget.Add(BpfAttachKinds.Of(p) is { Target: not null } kind
+                ? $"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): it needs {kind.Target}, -Program with {kind.ParameterHint}"
+                : $"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): this build cannot attach it");
         }
 
         // struct_ops programs run through their maps: each created struct_ops map is registered (skeleton attach)
@@ -196,7 +198,8 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         WriteObject(scope.Complete(), enumerateCollection: true);
         if (needTarget.Count > 0)
         {
-            WriteWarning($"Not attached, the section name names no target: {string.Join(", ", needTarget)}. Attach them with -Program and -Interface, -CgroupPath, -BinaryPath/-Symbol, -Socket, -NetworkNamespace or -NetfilterHook.");
+            // the hints come from the engine's table of attach kinds, as its "needs a target" errors do
+            WriteWarning($"Not attached, the section name names no target: {string.Join("; ", needTarget)}.");
         }
     }
 

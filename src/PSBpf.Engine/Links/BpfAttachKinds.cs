@@ -1,0 +1,65 @@
+namespace PSBpf.Engine;
+
+/// <summary>
+/// The attach kinds, one row each: which programs each serves and what target it needs. A new kind is a link file
+/// under Links/ with its public Attach entry point, a row here, and Add-BpfAttachment's parameters for its target.
+/// </summary>
+public static class BpfAttachKinds
+{
+    private static readonly string[] None = [];
+
+    /// <summary>tracepoint programs: a perf event on a tracefs tracepoint (TracepointLink).</summary>
+    public static BpfAttachKind Tracepoint { get; } = new("tracepoint", p => p.Type == BpfProgramType.tracepoint,
+        "a tracepoint (\"category/name\")", ["Tracepoint"], ["Tracepoint"]);
+    /// <summary>raw_tp programs (RawTracepointLink).</summary>
+    public static BpfAttachKind RawTracepoint { get; } = new("raw_tracepoint", p => p.Type is BpfProgramType.raw_tracepoint or BpfProgramType.raw_tracepoint_writable,
+        "a raw tracepoint name", ["Tracepoint"], ["Tracepoint"]);
+    /// <summary>Iterators (IterLink): attached where the section says, read by opening the link.</summary>
+    public static BpfAttachKind Iterator { get; } = new("iter", p => p.Type == BpfProgramType.tracing && p.ExpectedAttachType == BpfAttachType.trace_iter,
+        null, None, None);
+    /// <summary>tp_btf, fentry, fexit, fmod_ret and lsm programs (TracingLink): the target was fixed at load.</summary>
+    public static BpfAttachKind Tracing { get; } = new("tracing", p =>
+        (p.Type == BpfProgramType.tracing && p.ExpectedAttachType is BpfAttachType.trace_raw_tp or BpfAttachType.trace_fentry or BpfAttachType.trace_fexit or BpfAttachType.modify_return)
+        || (p.Type == BpfProgramType.lsm && p.ExpectedAttachType == BpfAttachType.lsm_mac), null, None, None);
+    /// <summary>XDP programs on an interface (XdpLink).</summary>
+    public static BpfAttachKind Xdp { get; } = new("xdp", p => p.Type == BpfProgramType.xdp, "an interface", ["Interface"], ["Interface"]);
+    /// <summary>sched_cls programs: tcx links (TcxLink), or classic tc (TcClassicLink).</summary>
+    public static BpfAttachKind Tc { get; } = new("tcx", p => p.Type == BpfProgramType.sched_cls,
+        "an interface and a direction (tcx_ingress or tcx_egress)", ["Interface", "AttachType"], ["Interface", "AttachType"]);
+    /// <summary>cgroup program types and sock_ops (CgroupLink, or CgroupProgAttachment with Legacy).</summary>
+    public static BpfAttachKind Cgroup { get; } = new("cgroup", p => p.Type is BpfProgramType.cgroup_skb or BpfProgramType.cgroup_sock
+        or BpfProgramType.cgroup_sock_addr or BpfProgramType.cgroup_sockopt or BpfProgramType.cgroup_sysctl or BpfProgramType.cgroup_device or BpfProgramType.sock_ops,
+        "a cgroup and a hook (e.g. cgroup_inet_ingress)", ["CgroupPath", "AttachType"], ["CgroupPath", "AttachType"]);
+    /// <summary>Socket filters on a socket (SocketFilterLink).</summary>
+    public static BpfAttachKind SocketFilter { get; } = new("socket_filter", p => p.Type == BpfProgramType.socket_filter, "a socket", ["Socket"], ["Socket"]);
+    /// <summary>uprobe/uretprobe programs (UprobeLink).</summary>
+    public static BpfAttachKind Uprobe { get; } = new("uprobe", IsUprobe, "a binary and function", ["BinaryPath", "Symbol", "Offset"], ["BinaryPath", "Symbol"]);
+    /// <summary>kprobe/kretprobe programs (KprobeLink).</summary>
+    public static BpfAttachKind Kprobe { get; } = new("kprobe", IsKprobe, "a kernel function", ["Symbol"], ["Symbol"]);
+    /// <summary>sk_lookup programs on a network namespace (SkLookupLink).</summary>
+    public static BpfAttachKind SkLookup { get; } = new("sk_lookup", p => p.Type == BpfProgramType.sk_lookup,
+        "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
+    /// <summary>netfilter programs on a hook (NetfilterLink).</summary>
+    public static BpfAttachKind Netfilter { get; } = new("netfilter", p => p.Type == BpfProgramType.netfilter,
+        "a netfilter hook", ["NetfilterHook", "NetfilterFamily", "NetfilterPriority"], ["NetfilterHook", "ProtocolFamily", "Priority"]);
+    /// <summary>perf_event programs sampling on every CPU (PerfSampleLink); the event defaults to cpu-clock at 99 Hz.</summary>
+    public static BpfAttachKind PerfEvent { get; } = new("perf_event", p => p.Type == BpfProgramType.perf_event, null, ["PerfEvent", "Cpus"], ["PerfEvent", "Cpu"]);
+
+    /// <summary>Every kind, in the order a program is matched against them.</summary>
+    public static IReadOnlyList<BpfAttachKind> All { get; } =
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, PerfEvent];
+
+    /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
+    public static BpfAttachKind? Of(BpfProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return All.FirstOrDefault(k => k.Serves(program));
+    }
+
+    private static bool IsUprobe(BpfProgram p) => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType is null
+        && (p.SectionName.StartsWith("uprobe", StringComparison.Ordinal) || p.SectionName.StartsWith("uretprobe", StringComparison.Ordinal))
+        && !p.SectionName.Contains(".multi", StringComparison.Ordinal) && !p.SectionName.Contains(".session", StringComparison.Ordinal);
+
+    private static bool IsKprobe(BpfProgram p) => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType is null
+        && (p.SectionName.StartsWith("kprobe", StringComparison.Ordinal) || p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal));
+}
