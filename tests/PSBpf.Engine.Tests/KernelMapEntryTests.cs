@@ -129,6 +129,22 @@ public sealed unsafe class KernelMapEntryTests : IDisposable
     }
 
     [Fact]
+    public void A_kernel_map_stands_alone_with_its_own_BTF()
+    {
+        // as cilium's NewMapFromID: no object around it; its types come from the BTF the kernel keeps for it
+        using var obj = BpfObject.Open(Fixtures.Object("bootstrap"));
+        obj.Load();
+        using var k = BpfKernelMap.Open(obj.Maps["exec_start"].Id!.Value);
+        var map = k.Map;
+        Assert.Null(BpfRecordTypes.ObjectOf(map));
+        Assert.NotSame(obj.Btf, map.Btf);
+        Assert.Equal(obj.Maps["exec_start"].KeyType!.ToString(), map.KeyType!.ToString());
+        Assert.Equal(obj.Maps["exec_start"].ValueType!.ToString(), map.ValueType!.ToString());
+        map.UpdateValue(4242, 7UL);
+        Assert.Equal(7UL, Convert.ToUInt64(obj.Maps["exec_start"].LookupValue(4242)));
+    }
+
+    [Fact]
     public void AClosedViewSaysSoInsteadOfUsingAStaleFd()
     {
         using var obj = BpfObject.Open(Fixtures.Object("calls"));

@@ -108,7 +108,7 @@ public sealed class MapValueTests : IDisposable
     /// <summary>bpftool prints a DATASEC as a list of one-variable objects; everything else maps one to one.</summary>
     private static JsonNode? ToBpftool(BpfMap map, uint typeId, object? value)
     {
-        if (map.Object.Btf![typeId] is BtfDatasec sec && value is OrderedDictionary vars)
+        if (map.Btf![typeId] is BtfDatasec sec && value is OrderedDictionary vars)
         {
             var list = new JsonArray();
             foreach (DictionaryEntry v in vars) list.Add(new JsonObject { [(string)v.Key] = Json(v.Value) });

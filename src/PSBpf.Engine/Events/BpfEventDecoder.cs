@@ -45,7 +45,7 @@ public sealed class BpfEventDecoder
     public static BpfEventDecoder ForMap(BpfMap map, string typeName)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var btf = map.Object.Btf ?? throw new KeyNotFoundException($"the object of map '{map.Name}' has no BTF to find type '{typeName}' in");
+        var btf = map.Btf ?? throw new KeyNotFoundException($"the object of map '{map.Name}' has no BTF to find type '{typeName}' in");
         return new BpfEventDecoder(btf, typeName);
     }
 

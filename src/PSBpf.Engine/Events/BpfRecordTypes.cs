@@ -9,7 +9,7 @@ public static class BpfRecordTypes
     public static IReadOnlyList<string> Names(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return Names(map.Object.Btf);
+        return Names(map.Btf);
     }
 
     /// <summary>Names of the named structs, unions and typedefs of <paramref name="btf"/>, sorted and distinct; empty for null.</summary>
@@ -19,8 +19,8 @@ public static class BpfRecordTypes
             : btf.GetTypes().Where(t => t.Kind is BtfKind.Struct or BtfKind.Union or BtfKind.Typedef && t.Name.Length > 0)
                 .Select(t => t.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The object a map belongs to (for completers that start from a bound -Map).</summary>
-    public static BpfObject ObjectOf(BpfMap map)
+    /// <summary>The object a map belongs to (for completers that start from a bound -Map); null for a map opened from the kernel.</summary>
+    public static BpfObject? ObjectOf(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
         return map.Object;

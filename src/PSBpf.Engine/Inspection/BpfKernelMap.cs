@@ -35,27 +35,33 @@ public sealed class BpfKernelMap : BpfKernelObject<BpfMapInfo>
     public static bool IsClosedView(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return map.Object.IsKernelView && map.Fd is null;
+        return map.Kernel is not null && map.Fd is null;
     }
 
     /// <summary>True for a map obtained through <see cref="Map"/> rather than from a <see cref="BpfObject"/>.</summary>
     public static bool IsView(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return map.Object.IsKernelView;
+        return map.Kernel is not null;
     }
 
     /// <inheritdoc />
-    private protected override void OnDispose() => _map?.Object.ReleaseKernelObjects(); // the view shares Fd: it must not keep a closed handle
+    private protected override void OnDispose()
+    {
+        // the map shares this reference's fd: it must not keep a closed handle
+        if (_map is not { } map) return;
+        map.Mapping?.Dispose();
+        map.Mapping = null;
+        map.Fd = null;
+    }
 
     private BpfMap BuildView()
     {
         var info = Info;
         var btf = info.BtfId == 0 ? ProgramBtf(info) : LoadBtf(info);
         string name = info.Name.Length > 0 ? info.Name : $"id {info.Id}";
-        var obj = BpfObject.ForKernelMap(name, btf);
         bool datasec = btf is not null && info.BtfValueTypeId != 0 && btf.KindOf(info.BtfValueTypeId) == BtfKind.Datasec;
-        var map = new BpfMap(obj, name, datasec ? BpfMapOrigin.Data : BpfMapOrigin.Btf)
+        var map = new BpfMap(this, name, datasec ? BpfMapOrigin.Data : BpfMapOrigin.Btf, btf)
         {
             Type = info.Type,
             KeySize = info.KeySize,
@@ -68,7 +74,6 @@ public sealed class BpfKernelMap : BpfKernelObject<BpfMapInfo>
             Id = info.Id,
             Fd = Fd,
         };
-        obj.AddMap(map);
         return map;
     }
 

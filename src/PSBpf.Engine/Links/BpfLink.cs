@@ -87,7 +87,7 @@ public abstract class BpfLink : IDisposable
         return removed;
     }
 
-    private BpfObject Owner => Program?.Object ?? Map!.Object;
+    private BpfObject Owner => Program?.Object ?? Map!.Object!; // struct_ops registrations are of an object's maps
 
     /// <summary>Detaches.</summary>
     public void Dispose()

@@ -55,7 +55,7 @@ public static unsafe partial class BpfMapAccess
 
     private static bool FindSpinLock(BpfMap map)
     {
-        var btf = map.Object.Btf;
+        var btf = map.Btf;
         if (btf is null || map.ValueTypeId == 0) return false;
         if (btf.Resolve(map.ValueTypeId) is not BtfComposite { IsUnion: false } value) return false;
         foreach (var member in value.Members)

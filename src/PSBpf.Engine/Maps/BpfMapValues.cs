@@ -96,7 +96,7 @@ public static partial class BpfMapValues
     /// <summary>The BTF integer type of a key or value when it is one and fits <paramref name="length"/> bytes, else null.</summary>
     private static BtfInt? IntType(BpfMap map, uint typeId, int length)
     {
-        if (typeId == 0 || map.Object.Btf is not { } btf) return null;
+        if (typeId == 0 || map.Btf is not { } btf) return null;
         var i = BtfValueCodec.ResolveInt(btf, typeId, out long size);
         return i is not null && i.Size > 0 && size <= length && i.Size <= length ? i : null;
     }
@@ -128,11 +128,11 @@ public static partial class BpfMapValues
 
     // Without BTF, bytes that are not an integer come back as the caller's own array, not a copy.
     private static object? Decode(BpfMap map, uint typeId, byte[] bytes) =>
-        (typeId == 0 || map.Object.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes);
+        (typeId == 0 || map.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes);
 
     private static object? Decode(BpfMap map, uint typeId, ReadOnlySpan<byte> bytes)
     {
-        if (typeId != 0 && map.Object.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
+        if (typeId != 0 && map.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
         return bytes.Length switch
         {
             1 => bytes[0],
@@ -145,7 +145,7 @@ public static partial class BpfMapValues
 
     private static void Encode(BpfMap map, uint typeId, object? value, Span<byte> dest, string what)
     {
-        if (typeId != 0 && map.Object.Btf is { } btf)
+        if (typeId != 0 && map.Btf is { } btf)
         {
             BtfValueCodec.Encode(btf, typeId, value, dest, what);
             return;

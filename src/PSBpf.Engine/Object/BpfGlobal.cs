@@ -29,7 +29,7 @@ public sealed class BpfGlobal
     /// <summary>BTF id of the variable's type.</summary>
     public uint TypeId { get; }
     /// <summary>The variable's BTF type.</summary>
-    public BtfType Type => Map.Object.Btf![TypeId];
+    public BtfType Type => Map.Object!.Btf![TypeId];
     /// <summary>Byte offset in the section.</summary>
     public int Offset { get; }
     /// <summary>Size in bytes.</summary>
@@ -43,17 +43,17 @@ public sealed class BpfGlobal
     /// </summary>
     public object? Value
     {
-        get => BtfValueCodec.Decode(Map.Object.Btf!, TypeId, GetBytes());
+        get => BtfValueCodec.Decode(Map.Object!.Btf!, TypeId, GetBytes());
         set
         {
             var copy = GetBytes();
-            BtfValueCodec.Encode(Map.Object.Btf!, TypeId, value, copy, Name);
-            Map.Object.WriteGlobal(Map, Offset, copy);
+            BtfValueCodec.Encode(Map.Object!.Btf!, TypeId, value, copy, Name);
+            Map.Object!.WriteGlobal(Map, Offset, copy);
         }
     }
 
     /// <summary>The raw bytes of the variable.</summary>
-    public byte[] GetBytes() => Map.Object.GlobalImage(Map).Slice(Offset, Size).ToArray();
+    public byte[] GetBytes() => Map.Object!.GlobalImage(Map).Slice(Offset, Size).ToArray();
 
     /// <summary>Overwrites the raw bytes (length must equal <see cref="Size"/>).</summary>
     public void SetBytes(ReadOnlySpan<byte> bytes)
@@ -63,7 +63,7 @@ public sealed class BpfGlobal
             throw new BpfValueException(Name, $"{bytes.Length} bytes given for a {Size}-byte variable");
         }
 
-        Map.Object.WriteGlobal(Map, Offset, bytes);
+        Map.Object!.WriteGlobal(Map, Offset, bytes);
     }
 
     /// <inheritdoc />

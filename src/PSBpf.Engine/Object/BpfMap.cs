@@ -21,8 +21,25 @@ public sealed class BpfMap
         Origin = origin;
     }
 
-    /// <summary>The object that defines the map.</summary>
-    internal BpfObject Object { get; }
+    /// <summary>A map opened from the kernel: no object around it, its BTF read back from the kernel (or null).</summary>
+    internal BpfMap(BpfKernelMap kernel, string name, BpfMapOrigin origin, BtfSpec? btf)
+    {
+        Kernel = kernel;
+        Name = name;
+        Origin = origin;
+        _kernelBtf = btf;
+    }
+
+    private readonly BtfSpec? _kernelBtf;
+
+    /// <summary>The object that defines the map; null for a map opened from the kernel (<see cref="Kernel"/>).</summary>
+    internal BpfObject? Object { get; }
+
+    /// <summary>The kernel reference a map opened by id or pin belongs to (it owns the fd); null for an object's map.</summary>
+    internal BpfKernelMap? Kernel { get; }
+
+    /// <summary>The BTF the key and value type ids refer to: the object's, or the kernel map's own.</summary>
+    internal BtfSpec? Btf => Object is { } obj ? obj.Btf : _kernelBtf;
 
     /// <summary>Map name as libbpf reports it (global-data maps get libbpf's "&lt;obj&gt;.bss" style names).</summary>
     public string Name { get; }
@@ -95,9 +112,9 @@ public sealed class BpfMap
     /// <summary>BTF type id of the value (the DATASEC for global-data maps; 0 when none).</summary>
     public uint ValueTypeId { get; internal set; }
     /// <summary>Key type, when the map declares one.</summary>
-    public BtfType? KeyType => KeyTypeId == 0 || Object.Btf is null ? null : Object.Btf[KeyTypeId];
+    public BtfType? KeyType => KeyTypeId == 0 || Btf is null ? null : Btf[KeyTypeId];
     /// <summary>Value type, when the map declares one.</summary>
-    public BtfType? ValueType => ValueTypeId == 0 || Object.Btf is null ? null : Object.Btf[ValueTypeId];
+    public BtfType? ValueType => ValueTypeId == 0 || Btf is null ? null : Btf[ValueTypeId];
     /// <summary>Inner-map template of an array/hash of maps.</summary>
     public BpfMap? InnerMap { get; internal set; }
 

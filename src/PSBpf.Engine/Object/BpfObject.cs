@@ -235,11 +235,6 @@ public sealed class BpfObject : IDisposable
     internal void AddProgram(BpfProgram p) => (p.IsSubprogram ? _subprograms : _programs).Add(p);
     internal void AddMap(BpfMap m) => _maps.Add(m);
 
-    /// <summary>True for the one-map container <see cref="BpfKernelMap.Map"/> builds around a map opened from the kernel.</summary>
-    internal bool IsKernelView { get; private init; }
-
-    /// <summary>A loaded container for one map opened by id or pin, so map access and the BTF codec treat it like an object's map.</summary>
-    internal static BpfObject ForKernelMap(string name, BtfSpec? btf) => new(name, null) { Btf = btf, IsLoaded = true, IsKernelView = true };
     internal void AddGlobal(BpfGlobal g) => _globals.Add(g);
     internal void AddExtern(BpfExtern e) => _externs.Add(e);
 

@@ -32,7 +32,7 @@ public static class CompletionCandidates
         var names = bound switch
         {
             BpfObject o => o.Maps.Names,
-            BpfMap m => BpfRecordTypes.ObjectOf(m).Maps.Names,
+            BpfMap m => BpfRecordTypes.ObjectOf(m)?.Maps.Names ?? [m.Name],
             _ => null,
         };
         return Filter(word, names ?? SafeKernel(kernelNames));
