@@ -183,7 +183,7 @@ public sealed class KernelInspectionTests
         Assert.Null(BpfInspection.GetMap(mapId));
         Assert.DoesNotContain(BpfInspection.GetPrograms(includePids: false), p => p.Id == progId);
         Assert.DoesNotContain(BpfInspection.GetMaps(includePids: false), m => m.Id == mapId);
-        Assert.Throws<KeyNotFoundException>(() => BpfKernelProgram.Open(progId));
+        Assert.Throws<BpfKernelObjectNotFoundException>(() => BpfKernelProgram.Open(progId));
     }
 
     [Fact]
@@ -221,6 +221,8 @@ public sealed class KernelInspectionTests
 
             Assert.Throws<InvalidOperationException>(() => BpfKernelMap.OpenPinned(progPin));
             Assert.Throws<InvalidOperationException>(() => BpfKernelProgram.OpenPinned(mapPin));
+            var missing = Assert.Throws<BpfKernelObjectNotFoundException>(() => BpfKernelMap.OpenPinned(Path.Combine(dir, "nothing"))); // not a dotted name: bpffs refuses those with EPERM;
+            Assert.Equal((BpfKernelObjectKind.Map, Path.Combine(dir, "nothing")), (missing.Kind, missing.PinnedPath));
         }
         finally
         {

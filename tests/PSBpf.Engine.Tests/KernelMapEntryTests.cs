@@ -158,7 +158,7 @@ public sealed unsafe class KernelMapEntryTests : IDisposable
         Assert.Throws<BpfNotLoadedException>(() => view.Lookup(BitConverter.GetBytes(0u)));
         using var again = BpfKernelMap.Open(view.Id!.Value); // what the cmdlets do for entries piped on later
         Assert.NotNull(again.Map.Lookup(BitConverter.GetBytes(0u)));
-        Assert.Throws<KeyNotFoundException>(() => BpfKernelMap.Open(uint.MaxValue));
+        Assert.Throws<BpfKernelObjectNotFoundException>(() => BpfKernelMap.Open(uint.MaxValue));
     }
 
     private static BpfFd CreateWithoutBtf(string name, uint keySize, uint valueSize)

@@ -10,11 +10,11 @@ public sealed class KernelMapEntryErrorTests
     [Fact]
     public void Missing_ids_and_pins_are_not_found_and_other_pins_are_the_wrong_type()
     {
-        var id = KernelMapCache.OpenFailure(new KeyNotFoundException("no BPF map has id 7"), 7u)!;
+        var id = KernelMapCache.OpenFailure(new BpfKernelObjectNotFoundException(BpfKernelObjectKind.Map, 7u), 7u)!;
         Assert.Equal((BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound), (id.ErrorId, id.Category));
         Assert.Contains("'7'", id.Message, StringComparison.Ordinal);
 
-        var pin = KernelMapCache.OpenFailure(new BpfSyscallException(BpfCommand.ObjGet, "BPF_OBJ_GET of /sys/fs/bpf/x", 2), "/sys/fs/bpf/x")!;
+        var pin = KernelMapCache.OpenFailure(new BpfKernelObjectNotFoundException(BpfKernelObjectKind.Map, "/sys/fs/bpf/x"), "/sys/fs/bpf/x")!;
         Assert.Equal(BpfErrorIds.KernelObjectNotFound, pin.ErrorId);
         Assert.Contains("/sys/fs/bpf/x", pin.Message, StringComparison.Ordinal);
 

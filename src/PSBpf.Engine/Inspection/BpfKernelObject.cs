@@ -45,7 +45,16 @@ public abstract class BpfKernelObject<TInfo> : IDisposable
     /// <summary>BPF_OBJ_GET of a pin that must be of the <paramref name="expected"/> kind.</summary>
     private protected static BpfFd OpenPinnedFd(string path, BpfKernelObjectKind expected, string noun)
     {
-        var fd = Bpf.ObjGet(path);
+        BpfFd fd;
+        try
+        {
+            fd = Bpf.ObjGet(path);
+        }
+        catch (BpfSyscallException e) when (e.IsNotFound)
+        {
+            throw new BpfKernelObjectNotFoundException(expected, path);
+        }
+
         var kind = BpfInspection.KindOf(fd);
         if (kind != expected)
         {

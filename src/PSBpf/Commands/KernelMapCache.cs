@@ -43,8 +43,8 @@ internal sealed class KernelMapCache : IDisposable
     /// </summary>
     public static BpfErrorInfo? OpenFailure(Exception exception, object target) => exception switch
     {
-        KeyNotFoundException => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"No BPF map with id '{target}' in the kernel."),
-        BpfSyscallException { Command: BpfCommand.ObjGet, IsNotFound: true } => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"Nothing is pinned at '{target}'."),
+        BpfKernelObjectNotFoundException { PinnedPath: not null } => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"Nothing is pinned at '{target}'."),
+        BpfKernelObjectNotFoundException => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, $"No BPF map with id '{target}' in the kernel."),
         InvalidOperationException i => new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, i.Message),
         _ => null,
     };
