@@ -25,13 +25,12 @@ public static unsafe partial class BpfMapAccess
     /// </summary>
     public static byte[]? Lookup(this BpfMap map, ReadOnlySpan<byte> key, bool useLock)
     {
-        if (!useLock) return map.Lookup(key);
         var fd = Loaded(map);
         CheckKey(map, key);
         var value = new byte[ValueBufferSize(map)];
         fixed (byte* k = key, v = value)
         {
-            return Bpf.MapLookupElem(fd, k, v, (ulong)BpfUpdateFlags.Lock, $"map '{map.Name}'") ? value : null;
+            return Bpf.MapLookupElem(fd, k, v, useLock ? (ulong)BpfUpdateFlags.Lock : 0, $"map '{map.Name}'") ? value : null;
         }
     }
 

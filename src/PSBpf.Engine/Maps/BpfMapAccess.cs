@@ -18,16 +18,7 @@ public static unsafe partial class BpfMapAccess
         IsPerCpu(map.Type) ? PerCpuSlot(map) * KernelInfo.PossibleCpus : (int)map.ValueSize;
 
     /// <summary>The value stored under <paramref name="key"/>, or null when there is none.</summary>
-    public static byte[]? Lookup(this BpfMap map, ReadOnlySpan<byte> key)
-    {
-        var fd = Loaded(map);
-        CheckKey(map, key);
-        var value = new byte[ValueBufferSize(map)];
-        fixed (byte* k = key, v = value)
-        {
-            return Bpf.MapLookupElem(fd, k, v, $"map '{map.Name}'") ? value : null;
-        }
-    }
+    public static byte[]? Lookup(this BpfMap map, ReadOnlySpan<byte> key) => map.Lookup(key, useLock: false);
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>.</summary>
     public static void Update(this BpfMap map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any)

@@ -77,11 +77,7 @@ internal static unsafe partial class Bpf
     }
 
     /// <summary>BPF_MAP_LOOKUP_ELEM; false when the key does not exist.</summary>
-    public static bool MapLookupElem(BpfFd map, void* key, void* value, string what)
-    {
-        var attr = new MapElemAttr { map_fd = (uint)map.Value, key = (ulong)key, value = (ulong)value };
-        return CallFound(BpfCommand.MapLookupElem, ref attr, $"BPF_MAP_LOOKUP_ELEM on {what}");
-    }
+    public static bool MapLookupElem(BpfFd map, void* key, void* value, string what) => MapLookupElem(map, key, value, 0, what);
 
     /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (key null for queues and stacks: pop); false when there is nothing.</summary>
     public static bool MapLookupAndDeleteElem(BpfFd map, void* key, void* value, string what)

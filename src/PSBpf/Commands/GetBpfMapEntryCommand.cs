@@ -109,8 +109,10 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
 
         if (Key is not null)
         {
-            var key = BpfMapValues.EncodeKey(map, PSValueConverter.ToEngineValue(Key)!);
-            var value = map.Lookup(key, BpfMapAccess.HasSpinLock(map));
+            var engineKey = PSValueConverter.ToEngineValue(Key)!;
+            var key = BpfMapValues.EncodeKey(map, engineKey);
+            // the engine's own lookups: raw bytes, or decoded (under the value's bpf_spin_lock when it has one)
+            object? value = Raw ? map.Lookup(key, BpfMapAccess.HasSpinLock(map)) : map.LookupValue(engineKey);
             if (value is null)
             {
                 WriteError(BpfErrorRecordFactory.Create(
@@ -120,27 +122,32 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
                 return;
             }
 
-            WriteObject(Item(map, key, value));
+            WriteObject(Raw ? new BpfMapItem(map, key, (byte[])value) : Decoded(map, BpfMapValues.DecodeKey(map, key), value));
             return;
         }
 
+        // the engine's entry API: raw entries, or decoded ones (straight from BPF_MAP_LOOKUP_BATCH buffers where the
+        // kernel has batches, key by key under the lock for values with a bpf_spin_lock)
         int n = 0;
-        foreach (var entry in map.ConsistentEntries())
+        var entries = Raw
+            ? map.ConsistentEntries().Select(e => new BpfMapItem(map, e.Key, e.Value))
+            : map.DecodedEntries().Select(e => Decoded(map, e.Key, e.Value));
+        foreach (var item in entries)
         {
             if (CancellationToken.IsCancellationRequested) return;
             if (++n % 256 == 0) WriteProgress(new ProgressRecord(1, $"Reading map {map.Name}", $"{n} entries") { PercentComplete = -1 });
-            WriteObject(Item(map, entry.Key, entry.Value));
+            WriteObject(item);
         }
     }
 
     private void WriteWrongType(BpfMap map, string message) =>
         WriteBpfError(new InvalidOperationException(message), new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, message), map.Name);
 
-    /// <summary>An output entry; <paramref name="key"/> is null for queue and stack values.</summary>
-    private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value)
-    {
-        if (Raw) return new BpfMapItem(map, key, value);
-        var decodedKey = key is null ? null : PSValueConverter.ToPSValue(BpfMapValues.DecodeKey(map, key));
-        return new BpfMapItem(map, decodedKey, BpfMapItemValues.ToPSValue(map, BpfMapValues.DecodeValue(map, value)));
-    }
+    /// <summary>An output entry of a queue or stack (no key).</summary>
+    private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value) =>
+        Raw ? new BpfMapItem(map, key, value) : Decoded(map, key is null ? null : BpfMapValues.DecodeKey(map, key), BpfMapValues.DecodeValue(map, value));
+
+    /// <summary>An output entry from the engine's decoded key and value.</summary>
+    private static BpfMapItem Decoded(BpfMap map, object? key, object? value) =>
+        new(map, key is null ? null : PSValueConverter.ToPSValue(key), BpfMapItemValues.ToPSValue(map, value));
 }
