@@ -9,7 +9,8 @@ namespace PSBpf.Engine.Btf;
 
 /// <summary>
 /// Turns bytes into values shaped by BTF and back: integers of the right width and sign, bools, enums by name,
-/// char arrays as strings, structs and unions as ordered dictionaries, arrays as object arrays.
+/// char arrays as strings, structs and unions as ordered dictionaries (or what a <see cref="BtfValueFactory"/> builds),
+/// arrays as object arrays.
 /// Values are little-endian (host order of every machine this runs on).
 /// </summary>
 public static class BtfValueCodec
@@ -17,10 +18,14 @@ public static class BtfValueCodec
     private const int MaxDepth = 64;
 
     /// <summary>Decodes <paramref name="data"/> as type <paramref name="typeId"/> of <paramref name="btf"/>.</summary>
-    public static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data)
+    public static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data) => Decode(btf, typeId, data, BtfValueFactory.Default);
+
+    /// <summary>Decodes <paramref name="data"/>, building structs, unions and DATASECs through <paramref name="factory"/>.</summary>
+    public static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data, BtfValueFactory factory)
     {
+        ArgumentNullException.ThrowIfNull(factory);
         CheckSize(btf, typeId, data.Length, string.Empty);
-        return Decode(btf, typeId, data, 0);
+        return Decode(btf, typeId, data, factory, 0);
     }
 
     /// <summary>Encodes <paramref name="value"/> as type <paramref name="typeId"/> into <paramref name="destination"/>.
@@ -42,7 +47,7 @@ public static class BtfValueCodec
         }
     }
 
-    private static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data, int depth)
+    private static object? Decode(BtfSpec btf, uint typeId, ReadOnlySpan<byte> data, BtfValueFactory factory, int depth)
     {
         if (depth > MaxDepth) throw new BpfValueException(string.Empty, "type nesting is too deep");
         var t = btf.Resolve(typeId);
@@ -92,7 +97,7 @@ public static class BtfValueCodec
                 var items = new object?[a.Count];
                 for (int k = 0; k < a.Count; k++)
                 {
-                    items[k] = Decode(btf, a.ElementTypeId, data.Slice((int)(k * elemSize), (int)elemSize), depth + 1);
+                    items[k] = Decode(btf, a.ElementTypeId, data.Slice((int)(k * elemSize), (int)elemSize), factory, depth + 1);
                 }
 
                 return items;
@@ -100,8 +105,8 @@ public static class BtfValueCodec
             case BtfComposite c:
             {
                 var result = new OrderedDictionary(StringComparer.Ordinal);
-                DecodeMembers(btf, c, data, result, depth);
-                return result;
+                DecodeMembers(btf, c, data, result, factory, depth);
+                return factory.Record(result);
             }
             case BtfDatasec d:
             {
@@ -109,17 +114,17 @@ public static class BtfValueCodec
                 foreach (var v in d.Variables)
                 {
                     if (btf[v.TypeId] is not BtfVar var || v.Offset + v.Size > data.Length) continue;
-                    result[var.Name] = Decode(btf, var.TypeId, data.Slice((int)v.Offset, (int)v.Size), depth + 1);
+                    result[var.Name] = Decode(btf, var.TypeId, data.Slice((int)v.Offset, (int)v.Size), factory, depth + 1);
                 }
 
-                return result;
+                return factory.Record(result);
             }
             default:
                 return data.ToArray();
         }
     }
 
-    private static void DecodeMembers(BtfSpec btf, BtfComposite c, ReadOnlySpan<byte> data, OrderedDictionary result, int depth)
+    private static void DecodeMembers(BtfSpec btf, BtfComposite c, ReadOnlySpan<byte> data, OrderedDictionary result, BtfValueFactory factory, int depth)
     {
         foreach (var m in c.Members)
         {
@@ -136,11 +141,11 @@ public static class BtfValueCodec
                 var slice = data.Slice(off, (int)size);
                 if (m.Name.Length == 0 && btf.Resolve(m.TypeId) is BtfComposite inner)
                 {
-                    DecodeMembers(btf, inner, slice, result, depth + 1); // anonymous struct/union: members appear inline, as in C
+                    DecodeMembers(btf, inner, slice, result, factory, depth + 1); // anonymous struct/union: members appear inline, as in C
                     continue;
                 }
 
-                v = Decode(btf, m.TypeId, slice, depth + 1);
+                v = Decode(btf, m.TypeId, slice, factory, depth + 1);
             }
 
             result[m.Name] = v;

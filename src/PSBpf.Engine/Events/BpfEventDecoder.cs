@@ -52,4 +52,7 @@ public sealed class BpfEventDecoder
     /// <summary>Decodes one record (an ordered dictionary for structs and unions).</summary>
     /// <exception cref="BpfValueException">The record is shorter than the type.</exception>
     public object? Decode(ReadOnlySpan<byte> record) => BtfValueCodec.Decode(_btf, Type.Id, record);
+
+    /// <summary>Decodes one record, building structs through <paramref name="factory"/> (a host's own shape, in one pass).</summary>
+    public object? Decode(ReadOnlySpan<byte> record, BtfValueFactory factory) => BtfValueCodec.Decode(_btf, Type.Id, record, factory);
 }

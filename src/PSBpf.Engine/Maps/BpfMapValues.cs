@@ -10,11 +10,14 @@ namespace PSBpf.Engine;
 /// </summary>
 public static partial class BpfMapValues
 {
-    /// <summary>The decoded value under <paramref name="key"/>, or null when there is none.</summary>
-    public static object? LookupValue(this BpfMap map, object key)
+    /// <summary>
+    /// The decoded value under <paramref name="key"/>, or null when there is none. A value holding a bpf_spin_lock is read
+    /// under it (BPF_F_LOCK), so a program updating it is never seen half-way. Structs are built by <paramref name="factory"/>.
+    /// </summary>
+    public static object? LookupValue(this BpfMap map, object key, BtfValueFactory? factory = null)
     {
         var raw = map.Lookup(EncodeKey(map, key), BpfMapAccess.HasSpinLock(map));
-        return raw is null ? null : DecodeValue(map, raw);
+        return raw is null ? null : DecodeValue(map, raw, factory);
     }
 
     /// <summary>
@@ -46,15 +49,19 @@ public static partial class BpfMapValues
     /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
     public static bool DeleteKey(this BpfMap map, object key) => map.Delete(EncodeKey(map, key));
 
-    /// <summary>Every entry, decoded (values with a bpf_spin_lock read under it).</summary>
-    public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map)
+    /// <summary>
+    /// Every entry, decoded: straight from BPF_MAP_LOOKUP_BATCH buffers where the kernel has batches for the map type,
+    /// else key by key; values with a bpf_spin_lock are read under it. Structs are built by <paramref name="factory"/>.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<object?, object?>> DecodedEntries(this BpfMap map, BtfValueFactory? factory = null)
     {
+        factory ??= BtfValueFactory.Default;
         if (BpfMapAccess.HasSpinLock(map))
         {
             // a spin-locked value is read key by key under its lock, so no entry is torn
             foreach (var e in map.ConsistentEntries())
             {
-                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key, factory), DecodeValue(map, e.Value, factory));
             }
 
             yield break;
@@ -66,7 +73,7 @@ public static partial class BpfMapValues
         {
             foreach (var e in map.Entries())
             {
-                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key), DecodeValue(map, e.Value));
+                yield return new KeyValuePair<object?, object?>(DecodeKey(map, e.Key, factory), DecodeValue(map, e.Value, factory));
             }
 
             yield break;
@@ -84,9 +91,9 @@ public static partial class BpfMapValues
                 for (int i = 0; i < reader.Count; i++)
                 {
                     var k = reader.Keys.Slice(i * keySize, keySize);
-                    var key = keyInt is not null ? BtfValueCodec.DecodeInt(keyInt, k) : Decode(map, map.KeyTypeId, k);
+                    var key = keyInt is not null ? BtfValueCodec.DecodeInt(keyInt, k) : Decode(map, map.KeyTypeId, k, factory);
                     var v = reader.Values.Slice(i * valueSize, valueSize);
-                    var value = valueInt is not null ? BtfValueCodec.DecodeInt(valueInt, v) : DecodeValue(map, v);
+                    var value = valueInt is not null ? BtfValueCodec.DecodeInt(valueInt, v) : DecodeValue(map, v, factory);
                     yield return new KeyValuePair<object?, object?>(key, value);
                 }
             }
@@ -110,29 +117,29 @@ public static partial class BpfMapValues
         return k;
     }
 
-    /// <summary>Decodes key bytes.</summary>
-    public static object? DecodeKey(BpfMap map, byte[] key) => Decode(map, map.KeyTypeId, key);
+    /// <summary>Decodes key bytes (structs built by <paramref name="factory"/>).</summary>
+    public static object? DecodeKey(BpfMap map, byte[] key, BtfValueFactory? factory = null) => Decode(map, map.KeyTypeId, key, factory ?? BtfValueFactory.Default);
 
-    /// <summary>Decodes value bytes (per-CPU: an array with one value per CPU).</summary>
-    public static object? DecodeValue(BpfMap map, byte[] value) =>
-        BpfMapAccess.IsPerCpu(map.Type) ? DecodeValue(map, (ReadOnlySpan<byte>)value) : Decode(map, map.ValueTypeId, value);
+    /// <summary>Decodes value bytes (per-CPU: an array with one value per CPU; structs built by <paramref name="factory"/>).</summary>
+    public static object? DecodeValue(BpfMap map, byte[] value, BtfValueFactory? factory = null) =>
+        BpfMapAccess.IsPerCpu(map.Type) ? DecodeValue(map, (ReadOnlySpan<byte>)value, factory ?? BtfValueFactory.Default) : Decode(map, map.ValueTypeId, value, factory ?? BtfValueFactory.Default);
 
-    private static object? DecodeValue(BpfMap map, ReadOnlySpan<byte> value)
+    private static object? DecodeValue(BpfMap map, ReadOnlySpan<byte> value, BtfValueFactory factory)
     {
-        if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value);
+        if (!BpfMapAccess.IsPerCpu(map.Type)) return Decode(map, map.ValueTypeId, value, factory);
         int slot = BpfMapAccess.PerCpuSlot(map);
         var result = new object?[value.Length / slot];
-        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.Slice(c * slot, (int)map.ValueSize));
+        for (int c = 0; c < result.Length; c++) result[c] = Decode(map, map.ValueTypeId, value.Slice(c * slot, (int)map.ValueSize), factory);
         return result;
     }
 
     // Without BTF, bytes that are not an integer come back as the caller's own array, not a copy.
-    private static object? Decode(BpfMap map, uint typeId, byte[] bytes) =>
-        (typeId == 0 || map.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes);
+    private static object? Decode(BpfMap map, uint typeId, byte[] bytes, BtfValueFactory factory) =>
+        (typeId == 0 || map.Btf is null) && bytes.Length is not (1 or 2 or 4 or 8) ? bytes : Decode(map, typeId, (ReadOnlySpan<byte>)bytes, factory);
 
-    private static object? Decode(BpfMap map, uint typeId, ReadOnlySpan<byte> bytes)
+    private static object? Decode(BpfMap map, uint typeId, ReadOnlySpan<byte> bytes, BtfValueFactory factory)
     {
-        if (typeId != 0 && map.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes);
+        if (typeId != 0 && map.Btf is { } btf) return BtfValueCodec.Decode(btf, typeId, bytes, factory);
         return bytes.Length switch
         {
             1 => bytes[0],

@@ -112,7 +112,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
             var engineKey = PSValueConverter.ToEngineValue(Key)!;
             var key = BpfMapValues.EncodeKey(map, engineKey);
             // the engine's own lookups: raw bytes, or decoded (under the value's bpf_spin_lock when it has one)
-            object? value = Raw ? map.Lookup(key, BpfMapAccess.HasSpinLock(map)) : map.LookupValue(engineKey);
+            object? value = Raw ? map.Lookup(key, BpfMapAccess.HasSpinLock(map)) : map.LookupValue(engineKey, PSRecordFactory.Instance);
             if (value is null)
             {
                 WriteError(BpfErrorRecordFactory.Create(
@@ -122,7 +122,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
                 return;
             }
 
-            WriteObject(Raw ? new BpfMapItem(map, key, (byte[])value) : Decoded(map, BpfMapValues.DecodeKey(map, key), value));
+            WriteObject(Raw ? new BpfMapItem(map, key, (byte[])value) : new BpfMapItem(map, BpfMapValues.DecodeKey(map, key, PSRecordFactory.Instance), value));
             return;
         }
 
@@ -131,7 +131,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
         int n = 0;
         var entries = Raw
             ? map.ConsistentEntries().Select(e => new BpfMapItem(map, e.Key, e.Value))
-            : map.DecodedEntries().Select(e => Decoded(map, e.Key, e.Value));
+            : map.DecodedEntries(PSRecordFactory.Instance).Select(e => new BpfMapItem(map, e.Key, e.Value));
         foreach (var item in entries)
         {
             if (CancellationToken.IsCancellationRequested) return;
@@ -143,11 +143,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
     private void WriteWrongType(BpfMap map, string message) =>
         WriteBpfError(new InvalidOperationException(message), new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, message), map.Name);
 
-    /// <summary>An output entry of a queue or stack (no key).</summary>
+    /// <summary>An output entry of a queue or stack (no key), decoded once into PowerShell's shape.</summary>
     private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value) =>
-        Raw ? new BpfMapItem(map, key, value) : Decoded(map, key is null ? null : BpfMapValues.DecodeKey(map, key), BpfMapValues.DecodeValue(map, value));
-
-    /// <summary>An output entry from the engine's decoded key and value.</summary>
-    private static BpfMapItem Decoded(BpfMap map, object? key, object? value) =>
-        new(map, key is null ? null : PSValueConverter.ToPSValue(key), BpfMapItemValues.ToPSValue(map, value));
+        Raw ? new BpfMapItem(map, key, value) : new BpfMapItem(map, null, BpfMapValues.DecodeValue(map, value, PSRecordFactory.Instance));
 }

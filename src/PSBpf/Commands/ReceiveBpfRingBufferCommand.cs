@@ -194,7 +194,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         if (decoder is null) return record.ToArray();
         try
         {
-            return PSValueConverter.ToPSValue(decoder.Decode(record));
+            return decoder.Decode(record, Output.PSRecordFactory.Instance); // built once, as PowerShell shows it
         }
         catch (PSBpf.Engine.Btf.BpfValueException e)
         {

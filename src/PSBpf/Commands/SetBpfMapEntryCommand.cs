@@ -80,7 +80,7 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
             map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag);
             if (PassThru)
             {
-                WriteObject(new BpfMapItem(map, Key, BpfMapItemValues.ToPSValue(map, map.LookupValue(key))));
+                WriteObject(new BpfMapItem(map, Key, map.LookupValue(key, PSRecordFactory.Instance)));
             }
         }
         catch (Exception e) when (!IsStopException(e))
