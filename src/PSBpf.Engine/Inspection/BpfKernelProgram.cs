@@ -15,4 +15,9 @@ public sealed class BpfKernelProgram : BpfKernelObject<BpfProgramInfo>
     /// <summary>Opens the program pinned at <paramref name="path"/> on a bpffs (BPF_OBJ_GET).</summary>
     /// <exception cref="InvalidOperationException">The pin is not a program.</exception>
     public static BpfKernelProgram OpenPinned(string path) => new(OpenPinnedFd(path, BpfKernelObjectKind.Program, "a program"));
+
+    /// <summary>Runs the program in the kernel on the given packet and context (BPF_PROG_TEST_RUN), as <see cref="BpfProgram.Run"/> does.</summary>
+    /// <remarks>A syscall program's context goes in and comes back as bytes: the kernel keeps no object BTF to read its type from here.</remarks>
+    public BpfRunResult Run(BpfRunOptions options, Btf.BtfValueFactory? factory = null) =>
+        BpfProgramRunner.Run(new(Fd, Info.Id, Info.Name, Info.Type, null), options, factory);
 }

@@ -13,4 +13,11 @@ internal static unsafe partial class Bpf
             return attr.retval;
         }
     }
+
+    /// <summary>BPF_PROG_TEST_RUN with every buffer the caller filled in <paramref name="attr"/>; -errno on failure (ENOSPC still reports sizes).</summary>
+    public static int TryProgTestRun(ref ProgTestRunAttr attr) => TryCall(BpfCommand.ProgTestRun, ref attr);
+
+    /// <summary>The exception for a failed <see cref="TryProgTestRun"/>.</summary>
+    public static BpfSyscallException ProgTestRunError(int errno, string operation) =>
+        new(BpfCommand.ProgTestRun, operation, errno, Explain(BpfCommand.ProgTestRun, errno));
 }

@@ -58,6 +58,9 @@ internal static unsafe partial class Bpf
         (BpfCommand.BtfLoad, Errno.EINVAL) => "the kernel rejected the BTF",
         (BpfCommand.ObjGet or BpfCommand.ObjPin, Errno.ENOENT) => "no such pinned object",
         (BpfCommand.ObjPin, Errno.EEXIST) => "the pin path already exists",
+        (BpfCommand.ProgTestRun, Errno.ENOTSUPP or Errno.EOPNOTSUPP) => "the kernel cannot test-run programs of this type",
+        (BpfCommand.ProgTestRun, Errno.EINVAL) => "the kernel refused the input for this program type (its size, a context field it does not take, or a repeat count for a type that runs once)",
+        (BpfCommand.ProgTestRun, Errno.E2BIG) => "the context is larger than this program type's, or sets fields the kernel does not take",
         _ => null,
     };
 

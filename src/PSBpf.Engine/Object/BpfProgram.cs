@@ -97,6 +97,19 @@ public sealed class BpfProgram
     /// <summary>True when <see cref="Attach()"/> can work out the target from the section name alone.</summary>
     public bool CanAutoAttach => BpfAttacher.CanAutoAttach(this);
 
+    /// <summary>
+    /// Runs the loaded program in the kernel on the given packet and context (BPF_PROG_TEST_RUN, like <c>bpftool prog
+    /// run</c>): nothing is attached; maps the program writes change as they would in a real run.
+    /// </summary>
+    /// <param name="options">The packet, the context and the repeat count.</param>
+    /// <param name="factory">Builds the decoded context's records (null: ordered dictionaries).</param>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    /// <exception cref="ArgumentException">The input does not suit the program type (a missing packet, a repeat count for a type that runs once).</exception>
+    /// <exception cref="Btf.BpfValueException">The context does not fit its type.</exception>
+    /// <exception cref="BpfSyscallException">The kernel refused the run (ENOTSUPP: it cannot test-run this type).</exception>
+    public BpfRunResult Run(BpfRunOptions options, Btf.BtfValueFactory? factory = null) =>
+        BpfProgramRunner.Run(new(LoadedFd(), Id ?? 0, Name, Type, Type == BpfProgramType.syscall ? BpfRunContext.FirstArgument(this) : null), options, factory);
+
     private readonly List<BpfLink> _links = [];
 
     /// <summary>The links made through Attach that are still attached (a method, not a property: links point back here).</summary>
