@@ -18,7 +18,7 @@
     RequiredAssemblies     = @('PSBpf.Engine.dll')
     FormatsToProcess       = @('PSBpf.format.ps1xml')
 
-    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog')
+    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

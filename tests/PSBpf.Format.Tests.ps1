@@ -31,6 +31,7 @@ Describe 'Default views' -Tag Root {
         New-Item -ItemType Directory -Path $cgroup | Out-Null
         $script:o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
         $script:c = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
+        $script:t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad
         $script:links = @($o | Add-BpfAttachment) + @($c | Add-BpfAttachment -Cgroup $cgroup)
         Set-BpfMapEntry -Map $o.Maps.exec_start -Key 1 -Value 42
         $script:ids = @($o.Programs.Id) + @($c.Programs.Id)
@@ -39,7 +40,7 @@ Describe 'Default views' -Tag Root {
 
     AfterAll {
         if (-not $isRoot) { return }
-        $o, $c | Where-Object { $_ } | Remove-BpfObject
+        $o, $c, $t | Where-Object { $_ } | Remove-BpfObject
         Wait-Until { -not (Get-BpfLink | Where-Object ProgramId -in $ids) } | Out-Null
         rmdir $cgroup
     }
@@ -60,6 +61,7 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Get-BpfMapEntry'; Get = { Get-BpfMapEntry -Map $o.Maps.exec_start } }
         @{ What = 'Test-BpfObject'; Get = { Test-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') } }
         @{ What = 'Get-BpfInstruction'; Get = { Get-BpfInstruction -Program $o.Programs.handle_exec } }
+        @{ What = 'Invoke-BpfProgram'; Get = { Invoke-BpfProgram $t.Programs.xdp_filter -Data ([byte[]]::new(64)) -Repeat 10 } }
     ) {
         Assert-FitsTable (& $Get) $What
     }

@@ -179,6 +179,7 @@ Describe '-Confirm answered at the prompt' -Tag Root {
         @{ Name = 'Remove-BpfObject'; Setup = '$o = Import-BpfObject {0} | Invoke-BpfLoad'; Act = '$o | Remove-BpfObject -Confirm'; Report = '"state: $($o.IsDisposed)"'; Before = 'False'; After = 'True' }
         @{ Name = 'Set-BpfMapEntry'; Setup = '$o = Import-BpfObject {0} | Invoke-BpfLoad'; Act = 'Set-BpfMapEntry $o.Maps.exec_start -Key 1 -Value 5 -Confirm'; Report = '"state: $(@(Get-BpfMapEntry $o.Maps.exec_start).Count)"'; Before = '0'; After = '1' }
         @{ Name = 'Remove-BpfMapEntry'; Setup = '$o = Import-BpfObject {0} | Invoke-BpfLoad; Set-BpfMapEntry $o.Maps.exec_start -Key 1 -Value 5'; Act = 'Remove-BpfMapEntry $o.Maps.exec_start -Key 1 -Confirm'; Report = '"state: $(@(Get-BpfMapEntry $o.Maps.exec_start).Count)"'; Before = '1'; After = '0' }
+        @{ Name = 'Invoke-BpfProgram'; Setup = '$o = Import-BpfObject ({0} -replace ''bootstrap'', ''test_run'') | Invoke-BpfLoad'; Act = 'Invoke-BpfProgram $o.Programs.raw_args -Context 3, 4, 9 -Confirm | Out-Null'; Report = '"state: $($o.Globals.raw_sum)"'; Before = '0'; After = '7' }
     ) {
         $object = "'$(Join-Path $fixtures 'bootstrap.bpf.o')'"
         $command = "Import-Module '$modulePath'; $($Setup -f $object); $Act; $Report"

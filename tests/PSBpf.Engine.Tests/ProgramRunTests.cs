@@ -115,9 +115,9 @@ public sealed class ProgramRunTests : IDisposable
         Assert.Equal("SK_DROP", Run("lookup_port", context: lookup).Action);
         lookup["local_port"] = 80u;
         Assert.Equal("SK_PASS", Run("lookup_port", context: lookup).Action);
-        var e = Assert.Throws<ArgumentException>(() => Run("lookup_port"));
+        var e = Assert.Throws<BpfRunInputException>(() => Run("lookup_port"));
         Assert.Contains("bpf_sk_lookup", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => Run("lookup_port", TestPackets.Udp(53), lookup));
+        Assert.Throws<BpfRunInputException>(() => Run("lookup_port", TestPackets.Udp(53), lookup));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class ProgramRunTests : IDisposable
         Assert.Equal(1u, r.Repeat);
         Assert.Null(r.Context);
 
-        var many = Assert.Throws<ArgumentException>(() => Run("raw_args", context: new object[] { 1, 2, 3 }, repeat: 5));
+        var many = Assert.Throws<BpfRunInputException>(() => Run("raw_args", context: new object[] { 1, 2, 3 }, repeat: 5));
         Assert.Contains("runs once", many.Message, StringComparison.Ordinal);
         var bad = Assert.Throws<Btf.BpfValueException>(() => Run("raw_args", context: new object[] { 1, "two" }));
         Assert.Equal("Context[1]", bad.Path);
@@ -149,12 +149,12 @@ public sealed class ProgramRunTests : IDisposable
     [Fact]
     public void Inputs_that_do_not_suit_the_type_are_named_before_the_kernel_is_asked()
     {
-        var noData = Assert.Throws<ArgumentException>(() => Run("xdp_filter"));
+        var noData = Assert.Throws<BpfRunInputException>(() => Run("xdp_filter"));
         Assert.Contains("xdp_filter", noData.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => _obj.Programs["xdp_filter"].Run(new BpfRunOptions { Data = TestPackets.Udp(7), Cpu = 0 }));
+        Assert.Throws<BpfRunInputException>(() => _obj.Programs["xdp_filter"].Run(new BpfRunOptions { Data = TestPackets.Udp(7), Cpu = 0 }));
         var text = Assert.Throws<Btf.BpfValueException>(() => Run("tc_mark", TestPackets.Udp(53), "mark"));
         Assert.Equal("Context", text.Path);
-        var tooSmall = Assert.Throws<ArgumentException>(() => _obj.Programs["xdp_filter"].Run(new BpfRunOptions { Data = TestPackets.Udp(7), DataOutSize = 10 }));
+        var tooSmall = Assert.Throws<BpfRunInputException>(() => _obj.Programs["xdp_filter"].Run(new BpfRunOptions { Data = TestPackets.Udp(7), DataOutSize = 10 }));
         Assert.Contains("DataOutSize", tooSmall.Message, StringComparison.Ordinal);
     }
 

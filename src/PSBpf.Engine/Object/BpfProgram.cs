@@ -104,7 +104,7 @@ public sealed class BpfProgram
     /// <param name="options">The packet, the context and the repeat count.</param>
     /// <param name="factory">Builds the decoded context's records (null: ordered dictionaries).</param>
     /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
-    /// <exception cref="ArgumentException">The input does not suit the program type (a missing packet, a repeat count for a type that runs once).</exception>
+    /// <exception cref="BpfRunInputException">The input does not suit the program type (a missing packet, a repeat count for a type that runs once).</exception>
     /// <exception cref="Btf.BpfValueException">The context does not fit its type.</exception>
     /// <exception cref="BpfSyscallException">The kernel refused the run (ENOTSUPP: it cannot test-run this type).</exception>
     public BpfRunResult Run(BpfRunOptions options, Btf.BtfValueFactory? factory = null) =>

@@ -59,7 +59,7 @@ internal static unsafe class BpfProgramRunner
 
             if (r == -Errno.ENOSPC && dataOut is not null && attr.data_size_out > dataOut.Length)
             {
-                throw new ArgumentException($"{what}: the output packet is {attr.data_size_out} bytes, more than the {dataOut.Length} kept for it (DataOutSize)", nameof(options));
+                throw new BpfRunInputException(what, $"made an output packet of {attr.data_size_out} bytes, more than the {dataOut.Length} kept for it (DataOutSize)");
             }
 
             if (r < 0) throw Bpf.ProgTestRunError(-r, $"BPF_PROG_TEST_RUN of {what}");
@@ -84,15 +84,15 @@ internal static unsafe class BpfProgramRunner
     private static void Check(Target target, BpfRunContext rules, BpfRunOptions o, string what)
     {
         if (rules.TakesData && o.Data is not { Length: > 0 })
-            throw new ArgumentException($"{what} runs on a packet: give its bytes (Data)", nameof(o));
+            throw new BpfRunInputException(what, "runs on a packet: give its bytes (Data)");
         if (!rules.TakesData && o.Data is not null)
-            throw new ArgumentException($"{what} takes no packet, only a context", nameof(o));
+            throw new BpfRunInputException(what, "takes no packet, only a context");
         if (rules.RunsOnce && o.Repeat > 1)
-            throw new ArgumentException($"{what} runs once per call: the kernel takes no repeat count for {target.Type} programs", nameof(o));
+            throw new BpfRunInputException(what, $"runs once per call: the kernel takes no repeat count for {target.Type} programs");
         if (o.Cpu is not null && !rules.ArgumentContext)
-            throw new ArgumentException($"{what}: only raw_tp programs run on a chosen CPU", nameof(o));
+            throw new BpfRunInputException(what, "cannot run on a chosen CPU: only raw_tp programs can");
         if (target.Type == BpfProgramType.sk_lookup && o.Context is null)
-            throw new ArgumentException($"{what} needs a context (struct bpf_sk_lookup: family, protocol, addresses and ports)", nameof(o));
+            throw new BpfRunInputException(what, "needs a context (struct bpf_sk_lookup: family, protocol, addresses and ports)");
     }
 
     private static byte[]? EncodeContext(Target target, BpfRunContext rules, BpfRunOptions o, (BtfSpec Btf, uint TypeId)? type)

@@ -54,10 +54,13 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.PermissionDenied,
                 s.Message,
                 "Run as root, or grant CAP_BPF (plus CAP_PERFMON or CAP_NET_ADMIN for tracing and networking programs)."),
+            BpfSyscallException { Command: BpfCommand.ProgTestRun } r => new BpfErrorInfo(BpfErrorIds.RunFailed, BpfErrorCategory.InvalidOperation, r.Message),
             BpfSyscallException { IsMapElementOperation: true } m => new BpfErrorInfo(BpfErrorIds.MapOperationFailed, BpfErrorCategory.InvalidOperation, m.Message),
             BpfSyscallException s => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, s.Message),
             BpfLoadException l => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, l.Message),
             PSBpf.Engine.Loader.CoreRelocationException c => new BpfErrorInfo(BpfErrorIds.LoadFailed, BpfErrorCategory.InvalidOperation, c.Message),
+            BpfRunInputException r => new BpfErrorInfo(BpfErrorIds.RunInputInvalid, BpfErrorCategory.InvalidArgument, r.Message),
+            BpfKernelObjectNotFoundException k => new BpfErrorInfo(BpfErrorIds.KernelObjectNotFound, BpfErrorCategory.ObjectNotFound, k.Message),
             BpfNotLoadedException n => new BpfErrorInfo(
                 BpfErrorIds.NotLoaded, BpfErrorCategory.InvalidOperation, n.Message, "Load the object first: Invoke-BpfLoad."),
             ArgumentException a when a.ParamName is "key" or "value" => new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument, a.Message),

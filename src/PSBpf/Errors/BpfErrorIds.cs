@@ -103,4 +103,10 @@ public static class BpfErrorIds
 
     /// <summary>The kernel's trace_pipe cannot be opened (tracefs not mounted). Category ObjectNotFound.</summary>
     public const string TraceLogUnavailable = "BpfTraceLogUnavailable";
+
+    /// <summary>Invoke-BpfProgram's input does not suit the program type (no packet for xdp, a packet for raw_tp, a repeat count for a type that runs once). Category InvalidArgument.</summary>
+    public const string RunInputInvalid = "BpfRunInputInvalid";
+
+    /// <summary>The kernel refused a test run (BPF_PROG_TEST_RUN): a type it cannot run, or input it does not take. Category InvalidOperation.</summary>
+    public const string RunFailed = "BpfRunFailed";
 }
