@@ -96,6 +96,49 @@ Describe 'Add-BpfAttachment' {
             finally { $o.Dispose() }
         }
 
+        It 'attaches uprobe.multi to a function pattern with one link, and auto-attaches patterns from SEC()' {
+            $o = Import-BpfObject (Join-Path $fixtures 'uprobe_multi.bpf.o')
+            $o.Programs | ForEach-Object { $_.AutoLoad = $_.Name -like 'multi_*' }
+            $o = $o | Invoke-BpfLoad
+            $savedPath = $env:PATH
+            try {
+                $target = Join-Path $fixtures 'uprobe_target'
+                $link = $o.Programs.multi_explicit | Add-BpfAttachment -BinaryPath $target -Symbol 'psbpf_uprobe_*'
+                $link.Kind | Should -Be 'uprobe.multi'
+                $link.Functions | Sort-Object | Should -Be @('psbpf_uprobe_step_a', 'psbpf_uprobe_step_b', 'psbpf_uprobe_trigger')
+                (Get-BpfLink -Id $link.Id).Type | Should -Be 'uprobe_multi'
+                # SEC("uprobe.multi/uprobe_target:psbpf_uprobe_step_?") finds the binary in $PATH, as libbpf does
+                $env:PATH = "$fixtures`:$env:PATH"
+                $auto = @($o | Add-BpfAttachment -Name multi_steps, multi_returns)
+                $auto.Kind | Should -Be @('uprobe.multi', 'uretprobe.multi')
+                & $target 2 | Out-Null
+                $o.Globals.explicit_hits | Should -Be 6
+                $o.Globals.step_hits | Should -Be 4
+                $o.Globals.all_returns | Should -Be 6
+                $auto + $link | Remove-BpfAttachment
+                & $target 1 | Out-Null
+                $o.Globals.explicit_hits | Should -Be 6
+            }
+            finally { $env:PATH = $savedPath; $o.Dispose() }
+        }
+
+        It 'attaches ksyscall programs to the syscall wrapper, or names the missing kprobes' {
+            $o = Import-BpfObject (Join-Path $fixtures 'uprobe_multi.bpf.o')
+            $o.Programs | ForEach-Object { $_.AutoLoad = $_.Name -eq 'kretsys_kill' }
+            $o = $o | Invoke-BpfLoad
+            try {
+                if (Test-Path /sys/bus/event_source/devices/kprobe) {
+                    ($o | Add-BpfAttachment).Function | Should -Be '__x64_sys_kill'
+                }
+                else {
+                    $o | Add-BpfAttachment -ErrorAction SilentlyContinue -ErrorVariable ev | Should -BeNullOrEmpty
+                    $ev[0].FullyQualifiedErrorId | Should -Be 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                    $ev[0].Exception.Message | Should -Match 'kretprobe __x64_sys_kill: this kernel has no kprobe PMU.*CONFIG_KPROBES'
+                }
+            }
+            finally { $o.Dispose() }
+        }
+
         Context 'network namespaces, netfilter, perf events, classic tc, legacy cgroup' {
             BeforeAll {
                 # a u64 counter of an array map, as the fixtures keep them

@@ -14,41 +14,11 @@ public sealed class UprobeLinkTests
 
     private static ulong Global(BpfObject obj, string name) => Convert.ToUInt64(obj.Globals[name].Value, CultureInfo.InvariantCulture);
 
-    private sealed class Child : IDisposable
-    {
-        private readonly Process _p;
-
-        public Child()
-        {
-            var psi = new ProcessStartInfo(Target, "-") { RedirectStandardInput = true, RedirectStandardOutput = true };
-            _p = Process.Start(psi)!;
-            var first = _p.StandardOutput.ReadLine() ?? throw new InvalidOperationException("uprobe_target said nothing");
-            Pid = int.Parse(first["pid ".Length..], CultureInfo.InvariantCulture);
-        }
-
-        public int Pid { get; }
-
-        /// <summary>Calls psbpf_uprobe_trigger(arg) in the child and waits for it to return.</summary>
-        public string Call(int arg)
-        {
-            _p.StandardInput.WriteLine(arg.ToString(CultureInfo.InvariantCulture));
-            _p.StandardInput.Flush();
-            return _p.StandardOutput.ReadLine() ?? string.Empty;
-        }
-
-        public void Dispose()
-        {
-            _p.StandardInput.Close();
-            if (!_p.WaitForExit(5000)) _p.Kill();
-            _p.Dispose();
-        }
-    }
-
     [Fact]
     public void Uprobe_and_uretprobe_see_calls_in_one_process_until_detached()
     {
         int before = KernelObjects.BpfHandles();
-        using (var child = new Child())
+        using (var child = new UprobeTargetChild())
         using (var obj = BpfObject.Open(Fixtures.Object("uprobe")))
         {
             foreach (var p in obj.Programs) p.AutoLoad = p.Name is "trigger_entry" or "trigger_return";

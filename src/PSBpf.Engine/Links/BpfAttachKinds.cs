@@ -36,6 +36,16 @@ public static class BpfAttachKinds
     public static BpfAttachKind Uprobe { get; } = new("uprobe", IsUprobe, "a binary and function", ["BinaryPath", "Symbol", "Offset"], ["BinaryPath", "Symbol"]);
     /// <summary>kprobe/kretprobe programs (KprobeLink).</summary>
     public static BpfAttachKind Kprobe { get; } = new("kprobe", IsKprobe, "a kernel function", ["Symbol"], ["Symbol"]);
+    /// <summary>ksyscall/kretsyscall programs: a kprobe on the system call's wrapper (KprobeLink.AttachSyscall).</summary>
+    public static BpfAttachKind Ksyscall { get; } = new("ksyscall", p => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType is null
+        && (p.SectionName.StartsWith("ksyscall", StringComparison.Ordinal) || p.SectionName.StartsWith("kretsyscall", StringComparison.Ordinal)),
+        "a system call name", ["Symbol"], ["Symbol"]);
+    /// <summary>kprobe.multi/kretprobe.multi programs: one link on many kernel functions (KprobeMultiLink).</summary>
+    public static BpfAttachKind KprobeMulti { get; } = new("kprobe_multi", p => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType == BpfAttachType.trace_kprobe_multi,
+        "a kernel function pattern", ["Symbol"], ["Symbol"]);
+    /// <summary>uprobe.multi/uretprobe.multi programs: one link on many functions of a binary (UprobeMultiLink).</summary>
+    public static BpfAttachKind UprobeMulti { get; } = new("uprobe_multi", p => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType == BpfAttachType.trace_uprobe_multi,
+        "a binary and a function pattern", ["BinaryPath", "Symbol", "ProcessId"], ["BinaryPath", "Symbol"]);
     /// <summary>sk_lookup programs on a network namespace (SkLookupLink).</summary>
     public static BpfAttachKind SkLookup { get; } = new("sk_lookup", p => p.Type == BpfProgramType.sk_lookup,
         "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
@@ -47,7 +57,7 @@ public static class BpfAttachKinds
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, SkLookup, Netfilter, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

@@ -13,7 +13,8 @@ internal static class BpfAttacher
         if (kind == BpfAttachKinds.RawTracepoint) return !string.IsNullOrEmpty(p.AttachTarget);
         if (kind == BpfAttachKinds.Iterator || kind == BpfAttachKinds.Tracing) return true;
         if (kind == BpfAttachKinds.Uprobe) return UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null };
-        if (kind == BpfAttachKinds.Kprobe) return !string.IsNullOrEmpty(p.AttachTarget);
+        if (kind == BpfAttachKinds.Kprobe || kind == BpfAttachKinds.Ksyscall || kind == BpfAttachKinds.KprobeMulti) return !string.IsNullOrEmpty(p.AttachTarget);
+        if (kind == BpfAttachKinds.UprobeMulti) return UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null };
         return false;
     }
 
@@ -71,6 +72,29 @@ internal static class BpfAttacher
             if (string.IsNullOrEmpty(function)) throw Needs(p, kind);
             bool kret = o?.Retprobe ?? p.SectionName.StartsWith("kretprobe", StringComparison.Ordinal);
             return KprobeLink.Attach(p, function, o?.Offset ?? 0, kret);
+        }
+
+        if (kind == BpfAttachKinds.Ksyscall)
+        {
+            string? syscall = o?.Symbol ?? p.AttachTarget;
+            if (string.IsNullOrEmpty(syscall)) throw Needs(p, kind);
+            return KprobeLink.AttachSyscall(p, syscall, o?.Retprobe ?? p.SectionName.StartsWith("kretsyscall", StringComparison.Ordinal));
+        }
+
+        if (kind == BpfAttachKinds.KprobeMulti)
+        {
+            string? pattern = o?.Symbol ?? p.AttachTarget;
+            if (string.IsNullOrEmpty(pattern)) throw Needs(p, kind);
+            return KprobeMultiLink.Attach(p, pattern, o?.Retprobe ?? p.SectionName.StartsWith("kretprobe.multi", StringComparison.Ordinal));
+        }
+
+        if (kind == BpfAttachKinds.UprobeMulti)
+        {
+            // as for uprobes: an explicit binary replaces the section's target whole
+            var sec = UprobeTarget.ParseSection(p.AttachTarget);
+            string binary = o?.BinaryPath ?? sec?.Binary ?? throw Needs(p, kind);
+            string pattern = (o?.BinaryPath is null ? o?.Symbol ?? sec?.Function : o.Symbol) ?? throw Needs(p, kind);
+            return UprobeMultiLink.Attach(p, binary, pattern, o?.Retprobe ?? p.SectionName.StartsWith("uretprobe.multi", StringComparison.Ordinal), o?.ProcessId);
         }
 
         if (kind == BpfAttachKinds.SkLookup) return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, kind);

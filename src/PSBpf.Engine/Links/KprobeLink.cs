@@ -28,6 +28,26 @@ public sealed class KprobeLink : PerfEventLink
     public static KprobeLink Attach(BpfProgram program, string function, ulong offset, bool retprobe)
     {
         BpfAttachKinds.Kprobe.Require(program);
+        return Open(program, function, offset, retprobe);
+    }
+
+    /// <summary>
+    /// Attaches a ksyscall (or kretsyscall, <paramref name="retprobe"/>) program to system call <paramref name="syscall"/>
+    /// ("kill"): a kprobe on the architecture's syscall wrapper (__x64_sys_kill) where the kernel has wrappers, else on
+    /// sys_kill, as libbpf's bpf_program__attach_ksyscall picks it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The program is not a Ksyscall program (see <see cref="BpfAttachKinds.Ksyscall"/>).</exception>
+    /// <exception cref="BpfNotLoadedException">The program is not loaded.</exception>
+    /// <exception cref="NotSupportedException">The kernel has no kprobes.</exception>
+    public static KprobeLink AttachSyscall(BpfProgram program, string syscall, bool retprobe)
+    {
+        BpfAttachKinds.Ksyscall.Require(program);
+        ArgumentException.ThrowIfNullOrEmpty(syscall);
+        return Open(program, SyscallWrapper.FunctionFor(syscall), 0, retprobe);
+    }
+
+    private static KprobeLink Open(BpfProgram program, string function, ulong offset, bool retprobe)
+    {
         program.LoadedFd();
         string what = $"program '{program.Name}' on {(retprobe ? "kretprobe" : "kprobe")} {function}";
         var ev = PerfProbe.Open("kprobe", function, offset, retprobe, -1, what);

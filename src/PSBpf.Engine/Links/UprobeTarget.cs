@@ -70,6 +70,30 @@ internal static class UprobeTarget
         throw new BpfLoadException($"uprobe {path}:{symbol}", "no such function symbol in .symtab or .dynsym");
     }
 
+    /// <summary>
+    /// The functions matching glob <paramref name="pattern"/> and their file offsets (libbpf's uprobe.multi resolution):
+    /// .symtab and .dynsym, versioned names by their base name, one entry per offset (a function in both tables, or
+    /// aliases at one address, is probed once).
+    /// </summary>
+    public static IReadOnlyList<(string Name, ulong Offset)> SymbolOffsets(string path, string pattern)
+    {
+        if (!SymbolGlob.HasWildcard(pattern)) return [(pattern, SymbolOffset(path, pattern))];
+        var elf = ElfFile.Open(path);
+        var byOffset = new SortedDictionary<ulong, string>();
+        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        {
+            foreach (var s in table)
+            {
+                if (s.Type is not (ElfSymbolType.Func or ElfSymbolType.GnuIFunc) || s.SectionIndex == ElfSymbol.SectionUndefined) continue;
+                int at = s.Name.IndexOf('@', StringComparison.Ordinal);
+                if (!SymbolGlob.Matches(pattern, at < 0 ? s.Name : s.Name.AsSpan(0, at))) continue;
+                if (elf.VirtualAddressToFileOffset(s.Value) is { } offset) byOffset.TryAdd(offset, s.Name);
+            }
+        }
+
+        return byOffset.Select(e => (e.Value, e.Key)).ToList();
+    }
+
     private static bool NameMatches(string name, string wanted) =>
         name == wanted || (name.StartsWith(wanted, StringComparison.Ordinal) && name.Length > wanted.Length && name[wanted.Length] == '@');
 

@@ -14,4 +14,6 @@ internal struct LinkCreateAttr
     public ulong union1;
     public ulong union2;
     public ulong union3;
+    public ulong union4;
+    public ulong union5;
 }

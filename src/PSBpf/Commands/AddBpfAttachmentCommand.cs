@@ -178,14 +178,14 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         }
 
         var needTarget = new List<string>();
+        var unsupported = new List<string>();
         foreach (var p in programs.Where(p => p.Type != BpfProgramType.struct_ops))
         {
             string? pin = pinPath is null ? null : System.IO.Path.Join(pinPath, p.Name);
             if (p.CanAutoAttach) Attach(scope, p, explicitTarget: false, pin);
             else if (HasTarget) Attach(scope, p, explicitTarget: true, pin);
-            else needTarget.Add(BpfAttachKinds.Of(p) is { Target: not null } kind
-                ? $"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): it needs {kind.Target}, -Program with {kind.ParameterHint}"
-                : $"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): this build cannot attach it");
+            else if (BpfAttachKinds.Of(p) is { Target: not null } kind) needTarget.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): it needs {kind.Target}, -Program with {kind.ParameterHint}");
+            else unsupported.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\"))");
         }
 
         // struct_ops programs run through their maps: each created struct_ops map is registered (skeleton attach)
@@ -201,6 +201,8 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
             // the hints come from the engine's table of attach kinds, as its "needs a target" errors do
             WriteWarning($"Not attached, the section name names no target: {string.Join("; ", needTarget)}.");
         }
+
+        if (unsupported.Count > 0) WriteWarning($"Not attached, this build cannot attach programs of their kind: {string.Join("; ", unsupported)}.");
     }
 
     private void Attach(BpfAttachScope scope, BpfProgram program, bool explicitTarget, string? pinPath)
