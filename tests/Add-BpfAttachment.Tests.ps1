@@ -122,6 +122,28 @@ Describe 'Add-BpfAttachment' {
             finally { $env:PATH = $savedPath; $o.Dispose() }
         }
 
+        It 'attaches a usdt program to a probe named by -Provider and -Probe, and auto-attaches SEC("usdt/...")' {
+            $u = Import-BpfObject (Join-Path $fixtures 'usdt.bpf.o') | Invoke-BpfLoad
+            $saved = $env:PATH, $env:LD_LIBRARY_PATH
+            try {
+                $target = Join-Path $fixtures 'usdt_target'
+                $link = $u.Programs.on_explicit | Add-BpfAttachment -BinaryPath $target -Provider psbpf -Probe memory -Cookie 9
+                $link.Kind | Should -Be 'usdt'
+                $env:PATH = "$fixtures`:$env:PATH"; $env:LD_LIBRARY_PATH = $fixtures
+                $auto = @($u | Add-BpfAttachment -Name on_guarded, on_lib)
+                $auto.Kind | Should -Be @('usdt', 'usdt')
+                '4' | & $target | Select-Object -Last 1 | Should -Be 'fired 4 sema 1'
+                $u.Globals.explicit.args[0..2] | Should -Be @(-4, 12, 60004)
+                $u.Globals.explicit.cookie | Should -Be 9
+                $u.Globals.guarded.args[0] | Should -Be 4
+                $u.Globals.lib.args[0..1] | Should -Be @(4, 5)
+                $auto + $link | Remove-BpfAttachment
+                '4' | & $target | Select-Object -Last 1 | Should -Be 'fired 4 sema 0'
+                $u.Globals.explicit.hits | Should -Be 1
+            }
+            finally { $env:PATH, $env:LD_LIBRARY_PATH = $saved; $u.Dispose() }
+        }
+
         It 'attaches ksyscall programs to the syscall wrapper, or names the missing kprobes' {
             $o = Import-BpfObject (Join-Path $fixtures 'uprobe_multi.bpf.o')
             $o.Programs | ForEach-Object { $_.AutoLoad = $_.Name -eq 'kretsys_kill' }

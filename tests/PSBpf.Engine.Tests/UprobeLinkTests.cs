@@ -18,7 +18,7 @@ public sealed class UprobeLinkTests
     public void Uprobe_and_uretprobe_see_calls_in_one_process_until_detached()
     {
         int before = KernelObjects.BpfHandles();
-        using (var child = new UprobeTargetChild())
+        using (var child = new TargetChild())
         using (var obj = BpfObject.Open(Fixtures.Object("uprobe")))
         {
             foreach (var p in obj.Programs) p.AutoLoad = p.Name is "trigger_entry" or "trigger_return";

@@ -38,7 +38,7 @@ public sealed class UprobeMultiLinkTests
     public void Patterns_from_the_section_probe_every_matching_function_through_one_link_until_detached()
     {
         int before = KernelObjects.BpfHandles();
-        using (var child = new UprobeTargetChild())
+        using (var child = new TargetChild())
         using (var obj = Load("multi_steps", "multi_returns"))
         {
             Assert.True(obj.Programs["multi_steps"].CanAutoAttach);
@@ -48,7 +48,7 @@ public sealed class UprobeMultiLinkTests
             Assert.Equal(["psbpf_uprobe_step_a", "psbpf_uprobe_step_b", "psbpf_uprobe_trigger"], returns.Functions.Order(StringComparer.Ordinal));
             Assert.False(steps.IsRetprobe);
             Assert.True(returns.IsRetprobe); // from SEC("uretprobe.multi/…")
-            Assert.Equal(Path.GetFullPath(UprobeTargetChild.Path), steps.BinaryPath);
+            Assert.Equal(Path.GetFullPath(TargetChild.Path), steps.BinaryPath);
 
             var info = Counters.KernelLink(steps);
             Assert.Equal(BpfLinkType.uprobe_multi, info.Type);
@@ -74,8 +74,8 @@ public sealed class UprobeMultiLinkTests
     [Fact]
     public void An_explicit_binary_and_function_with_a_process_filter_count_only_that_process()
     {
-        using var watched = new UprobeTargetChild();
-        using var other = new UprobeTargetChild();
+        using var watched = new TargetChild();
+        using var other = new TargetChild();
         using var obj = Load("multi_explicit");
         var program = obj.Programs["multi_explicit"];
         Assert.False(program.CanAutoAttach); // SEC("uprobe.multi") names no target
@@ -84,7 +84,7 @@ public sealed class UprobeMultiLinkTests
 
         using var link = Assert.IsType<UprobeMultiLink>(program.Attach(new BpfAttachOptions
         {
-            BinaryPath = UprobeTargetChild.Path, Symbol = "psbpf_uprobe_trigger", ProcessId = watched.Pid,
+            BinaryPath = TargetChild.Path, Symbol = "psbpf_uprobe_trigger", ProcessId = watched.Pid,
         }));
         Assert.Equal(["psbpf_uprobe_trigger"], link.Functions);
         Assert.Equal((uint)watched.Pid, Counters.KernelLink(link).ProcessId);
@@ -100,10 +100,10 @@ public sealed class UprobeMultiLinkTests
         using var obj = Load("multi_explicit");
         int before = KernelObjects.BpfHandles();
         var e = Assert.Throws<KeyNotFoundException>(() =>
-            UprobeMultiLink.Attach(obj.Programs["multi_explicit"], UprobeTargetChild.Path, "no_such_function_*", retprobe: false, pid: null));
+            UprobeMultiLink.Attach(obj.Programs["multi_explicit"], TargetChild.Path, "no_such_function_*", retprobe: false, pid: null));
         Assert.Contains("no_such_function_*", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, KernelObjects.BpfHandles());
-        Assert.Throws<ArgumentException>(() => UprobeMultiLink.Attach(obj.Programs["multi_explicit"], UprobeTargetChild.Path, "", false, null));
+        Assert.Throws<ArgumentException>(() => UprobeMultiLink.Attach(obj.Programs["multi_explicit"], TargetChild.Path, "", false, null));
     }
 
     [Fact]

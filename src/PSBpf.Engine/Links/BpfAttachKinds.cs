@@ -46,6 +46,10 @@ public static class BpfAttachKinds
     /// <summary>uprobe.multi/uretprobe.multi programs: one link on many functions of a binary (UprobeMultiLink).</summary>
     public static BpfAttachKind UprobeMulti { get; } = new("uprobe_multi", p => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType == BpfAttachType.trace_uprobe_multi,
         "a binary and a function pattern", ["BinaryPath", "Symbol", "ProcessId"], ["BinaryPath", "Symbol"]);
+    /// <summary>usdt programs (<c>&lt;bpf/usdt.bpf.h&gt;</c>) on a USDT probe (UsdtLink).</summary>
+    public static BpfAttachKind Usdt { get; } = new("usdt", p => p.Type == BpfProgramType.kprobe && p.ExpectedAttachType is null
+        && (p.SectionDefinition?.Flags & BpfSectionFlags.Usdt) != 0,
+        "a binary, a provider and a probe name", ["BinaryPath", "UsdtProvider", "UsdtProbe", "ProcessId", "UsdtCookie"], ["BinaryPath", "Provider", "Probe"]);
     /// <summary>sk_lookup programs on a network namespace (SkLookupLink).</summary>
     public static BpfAttachKind SkLookup { get; } = new("sk_lookup", p => p.Type == BpfProgramType.sk_lookup,
         "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
@@ -57,7 +61,7 @@ public static class BpfAttachKinds
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, SkLookup, Netfilter, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, Netfilter, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

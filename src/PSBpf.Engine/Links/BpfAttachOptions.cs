@@ -65,4 +65,10 @@ public sealed record BpfAttachOptions
     public uint? TcxBefore { get; init; }
     /// <summary>tcx: run after the attached program with this id (0: last of all). Excludes <see cref="TcxBefore"/>.</summary>
     public uint? TcxAfter { get; init; }
+    /// <summary>USDT: the probe's provider (with <see cref="UsdtProbe"/> and <see cref="BinaryPath"/>).</summary>
+    public string? UsdtProvider { get; init; }
+    /// <summary>USDT: the probe's name.</summary>
+    public string? UsdtProbe { get; init; }
+    /// <summary>USDT: what bpf_usdt_cookie() returns in the program.</summary>
+    public ulong UsdtCookie { get; init; }
 }

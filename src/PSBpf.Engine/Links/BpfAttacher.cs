@@ -15,6 +15,7 @@ internal static class BpfAttacher
         if (kind == BpfAttachKinds.Uprobe) return UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null };
         if (kind == BpfAttachKinds.Kprobe || kind == BpfAttachKinds.Ksyscall || kind == BpfAttachKinds.KprobeMulti) return !string.IsNullOrEmpty(p.AttachTarget);
         if (kind == BpfAttachKinds.UprobeMulti) return UprobeTarget.ParseSection(p.AttachTarget) is { Function: not null };
+        if (kind == BpfAttachKinds.Usdt) return UsdtSection(p) is not null;
         return false;
     }
 
@@ -97,6 +98,18 @@ internal static class BpfAttacher
             return UprobeMultiLink.Attach(p, binary, pattern, o?.Retprobe ?? p.SectionName.StartsWith("uretprobe.multi", StringComparison.Ordinal), o?.ProcessId);
         }
 
+        if (kind == BpfAttachKinds.Usdt)
+        {
+            // explicit options replace the section's target whole, as for uprobes
+            if (o?.BinaryPath is { } bin)
+            {
+                return UsdtLink.Attach(p, bin, o.UsdtProvider ?? throw Needs(p, kind), o.UsdtProbe ?? throw Needs(p, kind), o.ProcessId, o.UsdtCookie);
+            }
+
+            var sec = UsdtSection(p) ?? throw Needs(p, kind);
+            return UsdtLink.Attach(p, sec.Binary, sec.Provider, sec.Name, o?.ProcessId, o?.UsdtCookie ?? 0);
+        }
+
         if (kind == BpfAttachKinds.SkLookup) return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, kind);
         if (kind == BpfAttachKinds.Netfilter)
         {
@@ -123,6 +136,10 @@ internal static class BpfAttacher
             catch (BpfSyscallException) { throw tcx; }
         }
     }
+
+    /// <summary>SEC("usdt/PATH:PROVIDER:NAME") split as libbpf's sscanf("%m[^:]:%m[^:]:%m[^:]") does; null when it is not that.</summary>
+    private static (string Binary, string Provider, string Name)? UsdtSection(BpfProgram p) =>
+        p.AttachTarget?.Split(':') is [{ Length: > 0 } binary, { Length: > 0 } provider, { Length: > 0 } name] ? (binary, provider, name) : null;
 
     private static BpfAttachTargetRequiredException Needs(BpfProgram p, BpfAttachKind kind) => new(p.Name, p.Type, p.SectionName, kind.TargetHint!);
 }

@@ -16,12 +16,13 @@ public abstract class PerfEventLink : BpfLink
         _event = perfEvent;
     }
 
-    /// <summary>Creates the perf link of <paramref name="program"/> on <paramref name="perfEvent"/>; on failure the event is closed.</summary>
-    private protected static BpfFd LinkTo(BpfProgram program, BpfFd perfEvent, string what)
+    /// <summary>Creates the perf link of <paramref name="program"/> on <paramref name="perfEvent"/>, with a BPF cookie (bpf_get_attach_cookie); on failure the event is closed.</summary>
+    internal static BpfFd LinkTo(BpfProgram program, BpfFd perfEvent, string what, ulong cookie = 0)
     {
         try
         {
-            var attr = new LinkCreateAttr { prog_fd = (uint)program.LoadedFd().Value, target_fd = (uint)perfEvent.Value, attach_type = (uint)BpfAttachType.perf_event };
+            // link_create.perf_event.bpf_cookie is the first word of the union
+            var attr = new LinkCreateAttr { prog_fd = (uint)program.LoadedFd().Value, target_fd = (uint)perfEvent.Value, attach_type = (uint)BpfAttachType.perf_event, union0 = cookie };
             return Bpf.LinkCreate(ref attr, what);
         }
         catch

@@ -26,23 +26,10 @@ internal static class SyscallWrapper
         _ => null,
     };
 
-    // libbpf probes for the wrapper by opening a kprobe on it; the symbol table answers the same question without one
-    private static string? FindPrefix()
-    {
-        if (ArchPrefix is not { } pfx) return null;
-        string wrapper = $"__{pfx}_sys_bpf";
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/kallsyms"))
-            {
-                if (line.EndsWith(wrapper, StringComparison.Ordinal) && line.Length > wrapper.Length && line[^(wrapper.Length + 1)] == ' ') return pfx;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return pfx; // wrappers have been the rule on these architectures since 4.17
-        }
+    /// <summary>True when the kernel has syscall wrappers (LINUX_HAS_SYSCALL_WRAPPER): its kallsyms has __PFX_sys_bpf.</summary>
+    public static bool KernelHasWrappers => Prefix.Value is not null;
 
-        return null;
-    }
+    // libbpf probes for the wrapper by opening a kprobe on it; the symbol table answers the same question without one
+    private static string? FindPrefix() =>
+        ArchPrefix is { } pfx && Loader.Kallsyms.Lookup([$"__{pfx}_sys_bpf"]).Count > 0 ? pfx : null;
 }

@@ -107,24 +107,12 @@ internal sealed class ExternResolver
             {
                 case "LINUX_KERNEL_VERSION": SetNumber(e, slot, KernelInfo.Version); break;
                 case "LINUX_HAS_BPF_COOKIE": SetNumber(e, slot, 1); break; // every kernel with BTF-enabled BPF links has cookies (5.15+)
-                case "LINUX_HAS_SYSCALL_WRAPPER": SetNumber(e, slot, HasSyscallWrapper() ? 1u : 0u); break;
+                case "LINUX_HAS_SYSCALL_WRAPPER": SetNumber(e, slot, SyscallWrapper.KernelHasWrappers ? 1u : 0u); break;
                 default:
                     if (!e.IsWeak) throw new BpfLoadException($"extern '{e.Name}'", "unknown virtual kconfig extern (only CONFIG_*, LINUX_KERNEL_VERSION, LINUX_HAS_BPF_COOKIE, LINUX_HAS_SYSCALL_WRAPPER)");
                     break;
             }
         }
-    }
-
-    private static bool HasSyscallWrapper()
-    {
-        string prefix = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
-        {
-            System.Runtime.InteropServices.Architecture.X64 => "__x64_",
-            System.Runtime.InteropServices.Architecture.Arm64 => "__arm64_",
-            System.Runtime.InteropServices.Architecture.S390x => "__s390x_",
-            _ => "__se_",
-        };
-        return Kallsyms.Lookup([prefix + "sys_bpf"]).Count > 0;
     }
 
     private static void SetValue(BpfExtern e, Span<byte> slot, string raw)

@@ -16,9 +16,11 @@ internal static unsafe class PerfProbe
 
     /// <summary>
     /// Opens a uprobe on <paramref name="path"/> at file <paramref name="offset"/> (config1 = path pointer, config2 =
-    /// offset), or a kprobe on <paramref name="path"/> as function name (config1) plus offset (config2).
+    /// offset), or a kprobe on <paramref name="path"/> as function name (config1) plus offset (config2). A uprobe with
+    /// <paramref name="refCtrOffset"/> increments the 16-bit counter at that file offset while attached (a USDT
+    /// semaphore; config bits 32-63, PERF_UPROBE_REF_CTR_OFFSET_SHIFT).
     /// </summary>
-    public static BpfFd Open(string pmu, string path, ulong offset, bool retprobe, int pid, string what)
+    public static BpfFd Open(string pmu, string path, ulong offset, bool retprobe, int pid, string what, ulong refCtrOffset = 0)
     {
         if (!HasPmu(pmu))
         {
@@ -28,6 +30,7 @@ internal static unsafe class PerfProbe
         uint type = uint.Parse(File.ReadAllText(Path.Combine(Devices, pmu, "type")).Trim(), CultureInfo.InvariantCulture);
         ulong config = 0;
         if (retprobe) config |= 1UL << RetprobeBit(pmu);
+        config |= refCtrOffset << 32;
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {

@@ -56,10 +56,24 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? BinaryPath { get; set; }
 
-    /// <summary>Function to probe (uprobes: ELF symbol; kprobes: kernel function).</summary>
+    /// <summary>Function to probe (uprobes: ELF symbol; kprobes: kernel function; .multi kinds: a glob pattern; ksyscall: a system call).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Symbol { get; set; }
+
+    /// <summary>USDT programs: the probe's provider (with -BinaryPath and -Probe).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Provider { get; set; }
+
+    /// <summary>USDT programs: the probe's name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Probe { get; set; }
+
+    /// <summary>USDT programs: what bpf_usdt_cookie() returns.</summary>
+    [Parameter]
+    public ulong Cookie { get; set; }
 
     /// <summary>Offset added to -Symbol, or the file offset without one.</summary>
     [Parameter]
@@ -152,7 +166,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     public string? PinPath { get; set; }
 
     private bool HasTarget =>
-        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Tracepoint is not null
+        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Provider is not null || Probe is not null || Socket is not null || Tracepoint is not null
         || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
 
     /// <inheritdoc />
@@ -242,6 +256,9 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         CgroupPath = CgroupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CgroupPath),
         BinaryPath = BinaryPath is null || !BinaryPath.Contains('/', StringComparison.Ordinal) ? BinaryPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BinaryPath),
         Symbol = Symbol,
+        UsdtProvider = Provider,
+        UsdtProbe = Probe,
+        UsdtCookie = Cookie,
         Offset = Offset,
         ProcessId = ProcessId >= 0 ? ProcessId : null,
         Retprobe = Retprobe.IsPresent ? true : null,
@@ -268,7 +285,8 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         var parts = new List<string>();
         if (Interface is not null) parts.Add($"interface {Interface}");
         if (CgroupPath is not null) parts.Add($"cgroup {CgroupPath}");
-        if (BinaryPath is not null || Symbol is not null) parts.Add($"{BinaryPath}:{Symbol}");
+        if (Provider is not null || Probe is not null) parts.Add($"usdt {BinaryPath}:{Provider}:{Probe}");
+        else if (BinaryPath is not null || Symbol is not null) parts.Add($"{BinaryPath}:{Symbol}");
         if (Socket is not null) parts.Add("socket");
         if (Tracepoint is not null) parts.Add($"tracepoint {Tracepoint}");
         if (NetworkNamespace is not null) parts.Add($"network namespace {NetworkNamespace}");
