@@ -53,6 +53,9 @@ public static class BpfAttachKinds
     /// <summary>sk_lookup programs on a network namespace (SkLookupLink).</summary>
     public static BpfAttachKind SkLookup { get; } = new("sk_lookup", p => p.Type == BpfProgramType.sk_lookup,
         "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
+    /// <summary>flow_dissector programs on a network namespace (FlowDissectorLink).</summary>
+    public static BpfAttachKind FlowDissector { get; } = new("flow_dissector", p => p.Type == BpfProgramType.flow_dissector,
+        "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
     /// <summary>netfilter programs on a hook (NetfilterLink).</summary>
     public static BpfAttachKind Netfilter { get; } = new("netfilter", p => p.Type == BpfProgramType.netfilter,
         "a netfilter hook", ["NetfilterHook", "NetfilterFamily", "NetfilterPriority"], ["NetfilterHook", "ProtocolFamily", "Priority"]);
@@ -61,7 +64,7 @@ public static class BpfAttachKinds
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, Netfilter, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, FlowDissector, Netfilter, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

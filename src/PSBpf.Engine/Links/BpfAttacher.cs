@@ -111,6 +111,7 @@ internal static class BpfAttacher
         }
 
         if (kind == BpfAttachKinds.SkLookup) return o?.NetworkNamespace is { } skNetns ? SkLookupLink.Attach(p, skNetns) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.FlowDissector) return o?.NetworkNamespace is { } fdNetns ? FlowDissectorLink.Attach(p, fdNetns) : throw Needs(p, kind);
         if (kind == BpfAttachKinds.Netfilter)
         {
             if (o?.NetfilterHook is not { } nfHook) throw Needs(p, kind);

@@ -17,6 +17,7 @@ internal sealed record BpfRunContext(bool TakesData, string? KernelContextType, 
             or BpfProgramType.lwt_in or BpfProgramType.lwt_out or BpfProgramType.lwt_xmit or BpfProgramType.lwt_seg6local => Skb,
         // an xdp_md must describe the packet (data_end = its size), so the context goes in and out only when given
         BpfProgramType.xdp => new(true, "xdp_md", true, false, false),
+        // the kernel hands back the dissected keys as the output data; a context given goes in (its flags) and comes back
         BpfProgramType.flow_dissector => new(true, "bpf_flow_keys", true, false, false),
         BpfProgramType.netfilter => new(true, null, false, false, false),
         BpfProgramType.sk_lookup => new(false, "bpf_sk_lookup", true, false, false),
