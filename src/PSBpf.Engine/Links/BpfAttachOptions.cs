@@ -26,6 +26,8 @@ public sealed record BpfAttachOptions
     public bool? Retprobe { get; init; }
     /// <summary>Socket to filter (socket_filter programs); the caller keeps owning it.</summary>
     public Socket? Socket { get; init; }
+    /// <summary>Sockmap or sockhash (sk_skb and sk_msg programs) the program attaches to.</summary>
+    public BpfMap? SockMap { get; init; }
     /// <summary>Attach type where the program's own is missing or another is wanted (tcx_ingress/tcx_egress, cgroup hooks).</summary>
     public BpfAttachType? AttachType { get; init; }
     /// <summary>Tracepoint to attach to instead of the SEC() name's: "category/name" for tracepoints, "name" for raw ones.</summary>
