@@ -154,6 +154,43 @@ Describe 'Add-BpfAttachment' {
                 finally { $o.Dispose() }
             }
 
+            It 'attaches sk_msg to a sockmap with -Map; it runs for a loopback TCP pair put in the map, and stops once removed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sockmap_count.bpf.o') | Invoke-BpfLoad
+                $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+                try {
+                    $link = $o.Programs.count_msg | Add-BpfAttachment -Map $o.Maps.socks
+                    $link.Kind | Should -Be 'sockmap'
+                    $info = Get-BpfLink -Id $link.Id
+                    $info.Type | Should -Be 'sockmap'
+                    $info.AttachType | Should -Be 'sk_msg_verdict'
+                    $info.MapId | Should -Be $o.Maps.socks.Id
+                    $listener.Start()
+                    $client = [System.Net.Sockets.TcpClient]::new()
+                    $client.Connect([System.Net.IPAddress]::Loopback, $listener.LocalEndpoint.Port)
+                    $server = $listener.AcceptTcpClient()
+                    Set-BpfMapEntry -Map $o.Maps.socks -Key 0 -Value ([uint64]$client.Client.Handle.ToInt64())
+                    $null = $client.Client.Send([byte[]](1, 2, 3))
+                    $buffer = [byte[]]::new(8)
+                    $server.Client.Receive($buffer) | Should -Be 3
+                    Get-Counter $o.Maps.counts 0 | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                    Get-BpfLink | Where-Object Type -eq 'sockmap' | Where-Object ProgramId -eq $o.Programs.count_msg.Id | Should -BeNullOrEmpty
+                    $client.Dispose(); $server.Dispose()
+                }
+                finally { $listener.Stop(); $o.Dispose() }
+            }
+
+            It 'reports a map that is not a sockmap as BpfAttachFailed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sockmap_count.bpf.o') | Invoke-BpfLoad
+                try {
+                    { $o.Programs.count_msg | Add-BpfAttachment -Map $o.Maps.counts -ErrorAction Stop } |
+                        Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                    @(Get-BpfLink | Where-Object Type -eq 'sockmap').Count | Should -Be 0
+                }
+                finally { $o.Dispose() }
+            }
+
             It 'samples every online CPU with a perf_event program from a hashtable event' {
                 $o = Import-BpfObject (Join-Path $fixtures 'perf_event_count.bpf.o') | Invoke-BpfLoad
                 try {

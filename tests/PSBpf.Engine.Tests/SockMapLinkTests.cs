@@ -161,6 +161,8 @@ public sealed class SockMapLinkTests
         Assert.Throws<ArgumentException>(() => SockMapLink.Attach(msg, obj.Maps["socks"], BpfAttachType.sk_skb_stream_parser));
         Assert.Throws<ArgumentException>(() => SockMapLink.Attach(obj.Programs["count_stream"], obj.Maps["socks"], BpfAttachType.sk_msg_verdict));
         Assert.Throws<ArgumentNullException>(() => SockMapLink.Attach(msg, null!));
+        // a bare SEC("sk_skb") says no hook: the map alone is not enough
+        Assert.Throws<BpfAttachTargetRequiredException>(() => obj.Programs["count_skb"].Attach(new BpfAttachOptions { SockMap = obj.Maps["socks"] }));
         Assert.Equal(before, KernelObjects.BpfHandles());
     }
 }

@@ -79,6 +79,11 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNull]
     public Socket? Socket { get; set; }
 
+    /// <summary>Sockmap or sockhash for sk_skb and sk_msg programs.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public BpfMap? Map { get; set; }
+
     /// <summary>Attach type where the program's own is missing or another is wanted (tcx_ingress, cgroup_inet_egress, …).</summary>
     [Parameter]
     public BpfAttachType AttachType { get; set; }
@@ -152,7 +157,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     public string? PinPath { get; set; }
 
     private bool HasTarget =>
-        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Tracepoint is not null
+        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Socket is not null || Map is not null || Tracepoint is not null
         || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
 
     /// <inheritdoc />
@@ -244,6 +249,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         ProcessId = ProcessId >= 0 ? ProcessId : null,
         Retprobe = Retprobe.IsPresent ? true : null,
         Socket = Socket,
+        SockMap = Map,
         AttachType = MyInvocation.BoundParameters.ContainsKey(nameof(AttachType)) ? AttachType : null,
         Tracepoint = Tracepoint,
         NetworkNamespace = NetworkNamespace is null || !NetworkNamespace.Contains('/', StringComparison.Ordinal) ? NetworkNamespace : SessionState.Path.GetUnresolvedProviderPathFromPSPath(NetworkNamespace),
@@ -268,6 +274,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         if (CgroupPath is not null) parts.Add($"cgroup {CgroupPath}");
         if (BinaryPath is not null || Symbol is not null) parts.Add($"{BinaryPath}:{Symbol}");
         if (Socket is not null) parts.Add("socket");
+        if (Map is not null) parts.Add($"map {Map.Name}");
         if (Tracepoint is not null) parts.Add($"tracepoint {Tracepoint}");
         if (NetworkNamespace is not null) parts.Add($"network namespace {NetworkNamespace}");
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook))) parts.Add($"netfilter {ProtocolFamily} {NetfilterHook} prio {Priority}");
