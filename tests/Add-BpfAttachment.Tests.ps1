@@ -130,6 +130,28 @@ Describe 'Add-BpfAttachment' {
                 finally { $o.Dispose() }
             }
 
+            It 'attaches a flow dissector to a network namespace; it runs for packets received there over a veth pair' {
+                $o = Import-BpfObject (Join-Path $fixtures 'flow_dissector_count.bpf.o') | Invoke-BpfLoad
+                $peer = "$netns-p"
+                try {
+                    ip netns add $peer
+                    ip -n $netns link add fdp0 type veth peer name fdp1 netns $peer
+                    ip netns exec $netns bash -c 'ip addr add 10.213.8.1/24 dev fdp0 && ip link set fdp0 up && echo 1 > /sys/class/net/fdp0/queues/rx-0/rps_cpus'
+                    ip netns exec $peer bash -c 'ip addr add 10.213.8.2/24 dev fdp1 && ip link set fdp1 up'
+                    $link = $o.Programs.count_flow | Add-BpfAttachment -NetworkNamespace $netns
+                    $link.Kind | Should -Be 'netns'
+                    $info = Get-BpfLink -Id $link.Id
+                    $info.AttachType | Should -Be 'flow_dissector'
+                    $info.NetnsInode | Should -Be ([uint32](stat -L -c %i "/run/netns/$netns"))
+                    # RPS on the receiving end hashes each packet, which runs the namespace's flow dissector
+                    ip netns exec $peer bash -c 'for i in 1 2 3; do echo psbpf > /dev/udp/10.213.8.1/9; sleep 0.1; done'
+                    Get-Counter $o.Maps.dissected 0 | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $o.Dispose(); ip netns del $peer 2>$null }
+            }
+
             It 'reports a missing network namespace as BpfAttachFailed' {
                 $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
                 try {

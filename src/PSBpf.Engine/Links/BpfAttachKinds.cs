@@ -47,10 +47,13 @@ public static class BpfAttachKinds
     /// <summary>sk_skb and sk_msg programs on a sockmap or sockhash (SockMapLink).</summary>
     public static BpfAttachKind SockMap { get; } = new("sockmap", p => p.Type is BpfProgramType.sk_skb or BpfProgramType.sk_msg,
         "a sockmap or sockhash map (and, for a bare sk_skb section, an attach type)", ["SockMap", "AttachType"], ["Map", "AttachType"]);
+    /// <summary>flow_dissector programs on a network namespace (FlowDissectorLink).</summary>
+    public static BpfAttachKind FlowDissector { get; } = new("flow_dissector", p => p.Type == BpfProgramType.flow_dissector,
+        "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, SockMap, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, SockMap, FlowDissector, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

@@ -33,8 +33,8 @@ public sealed record BpfAttachOptions
     /// <summary>Tracepoint to attach to instead of the SEC() name's: "category/name" for tracepoints, "name" for raw ones.</summary>
     public string? Tracepoint { get; init; }
     /// <summary>
-    /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup
-    /// (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
+    /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup and
+    /// flow_dissector (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
     /// </summary>
     public string? NetworkNamespace { get; init; }
     /// <summary>Netfilter protocol family (netfilter programs); default ipv4.</summary>

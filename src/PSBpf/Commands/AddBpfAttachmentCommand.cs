@@ -93,7 +93,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Tracepoint { get; set; }
 
-    /// <summary>Network namespace (path or `ip netns` name): sk_lookup programs attach to it; netfilter hooks are in it.</summary>
+    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks are in it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NetworkNamespace { get; set; }
