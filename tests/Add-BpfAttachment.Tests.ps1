@@ -203,6 +203,27 @@ Describe 'Add-BpfAttachment' {
                 finally { $listener.Stop(); $o.Dispose() }
             }
 
+            It 'attaches sk_reuseport to the SO_REUSEPORT group of a -Socket; it counts each datagram until removed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'reuseport_count.bpf.o') | Invoke-BpfLoad
+                $a = [System.Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+                $b = [System.Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+                try {
+                    foreach ($s in $a, $b) { $s.SetRawSocketOption(1, 15, [BitConverter]::GetBytes([int]1)) } # SO_REUSEPORT
+                    $a.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+                    $b.Bind($a.LocalEndPoint)
+                    $link = $o.Programs.count_select | Add-BpfAttachment -Socket $a
+                    $link.Kind | Should -Be 'sk_reuseport'
+                    $udp = [System.Net.Sockets.UdpClient]::new()
+                    $null = $udp.Send([byte[]](1, 2), 2, $a.LocalEndPoint)
+                    $udp.Dispose()
+                    Start-Sleep -Milliseconds 100
+                    Get-Counter $o.Maps.selections 0 | Should -Be 1
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $a.Dispose(); $b.Dispose(); $o.Dispose() }
+            }
+
             It 'reports a map that is not a sockmap as BpfAttachFailed' {
                 $o = Import-BpfObject (Join-Path $fixtures 'sockmap_count.bpf.o') | Invoke-BpfLoad
                 try {

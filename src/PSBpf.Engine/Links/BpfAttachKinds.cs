@@ -50,10 +50,12 @@ public static class BpfAttachKinds
     /// <summary>flow_dissector programs on a network namespace (FlowDissectorLink).</summary>
     public static BpfAttachKind FlowDissector { get; } = new("flow_dissector", p => p.Type == BpfProgramType.flow_dissector,
         "a network namespace", ["NetworkNamespace"], ["NetworkNamespace"]);
+    /// <summary>sk_reuseport programs on a socket's SO_REUSEPORT group (ReuseportLink).</summary>
+    public static BpfAttachKind Reuseport { get; } = new("sk_reuseport", p => p.Type == BpfProgramType.sk_reuseport, "a socket with SO_REUSEPORT", ["Socket"], ["Socket"]);
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, SockMap, FlowDissector, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, SkLookup, Netfilter, SockMap, FlowDissector, Reuseport, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

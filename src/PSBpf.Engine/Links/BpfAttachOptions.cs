@@ -24,7 +24,7 @@ public sealed record BpfAttachOptions
     public int? ProcessId { get; init; }
     /// <summary>Probe the return instead of the entry (null: as the SEC() name says).</summary>
     public bool? Retprobe { get; init; }
-    /// <summary>Socket to filter (socket_filter programs); the caller keeps owning it.</summary>
+    /// <summary>Socket to filter (socket_filter programs), or whose SO_REUSEPORT group to select for (sk_reuseport); the caller keeps owning it.</summary>
     public Socket? Socket { get; init; }
     /// <summary>Sockmap or sockhash (sk_skb and sk_msg programs) the program attaches to.</summary>
     public BpfMap? SockMap { get; init; }

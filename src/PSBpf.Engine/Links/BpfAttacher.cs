@@ -82,6 +82,7 @@ internal static class BpfAttacher
 
         if (kind == BpfAttachKinds.SockMap) return o?.SockMap is { } sockMap ? SockMapLink.Attach(p, sockMap, o.AttachType, o.Legacy) : throw Needs(p, kind);
         if (kind == BpfAttachKinds.FlowDissector) return o?.NetworkNamespace is { } fdNetns ? FlowDissectorLink.Attach(p, fdNetns) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Reuseport) return o?.Socket is { } rsocket ? ReuseportLink.Attach(p, rsocket) : throw Needs(p, kind);
         return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false); // BpfAttachKinds.PerfEvent, the last row
     }
 

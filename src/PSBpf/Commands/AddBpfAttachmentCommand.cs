@@ -74,7 +74,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [Parameter]
     public SwitchParameter Retprobe { get; set; }
 
-    /// <summary>Socket for socket_filter programs.</summary>
+    /// <summary>Socket for socket_filter programs, or whose SO_REUSEPORT group sk_reuseport programs select for.</summary>
     [Parameter]
     [ValidateNotNull]
     public Socket? Socket { get; set; }
