@@ -12,6 +12,7 @@ command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need_pkgs+=(bp
 command -v make >/dev/null 2>&1 || need_pkgs+=(make)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # veth pairs and network namespaces for the XDP/tcx tests
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)   # sockets the cgroup hook tests drive
 [ -n "$(ls /usr/include/sys/sdt.h /usr/include/*/sys/sdt.h 2>/dev/null)" ] || need_pkgs+=(systemtap-sdt-dev)   # DTRACE_PROBE in the USDT test target
 if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
 # the disassembler tests compare with LLVM 14's llvm-objdump and llvm-mc (clang-14 does not pull them in)

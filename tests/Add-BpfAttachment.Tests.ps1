@@ -195,6 +195,28 @@ Describe 'Add-BpfAttachment' {
                 finally { $o.Dispose() }
             }
 
+            It 'attaches a flow dissector to a network namespace; it runs for packets received there over a veth pair' {
+                $o = Import-BpfObject (Join-Path $fixtures 'flow_dissector.bpf.o') | Invoke-BpfLoad
+                $peer = "$netns-p"
+                try {
+                    ip netns add $peer
+                    ip -n $netns link add fdp0 type veth peer name fdp1 netns $peer
+                    ip netns exec $netns bash -c 'ip addr add 10.213.8.1/24 dev fdp0 && ip link set fdp0 up && echo 1 > /sys/class/net/fdp0/queues/rx-0/rps_cpus'
+                    ip netns exec $peer bash -c 'ip addr add 10.213.8.2/24 dev fdp1 && ip link set fdp1 up'
+                    $link = $o.Programs.dissect_ipv4 | Add-BpfAttachment -NetworkNamespace $netns
+                    $link.Kind | Should -Be 'netns'
+                    $info = Get-BpfLink -Id $link.Id
+                    $info.AttachType | Should -Be 'flow_dissector'
+                    $info.NetnsInode | Should -Be ([uint32](stat -L -c %i "/run/netns/$netns"))
+                    # RPS on the receiving end hashes each packet, which runs the namespace's flow dissector
+                    ip netns exec $peer bash -c 'for i in 1 2 3; do echo psbpf > /dev/udp/10.213.8.1/9; sleep 0.1; done'
+                    $o.Globals.dissected | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $o.Dispose(); ip netns del $peer 2>$null }
+            }
+
             It 'reports a missing network namespace as BpfAttachFailed' {
                 $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
                 try {
@@ -215,6 +237,64 @@ Describe 'Add-BpfAttachment' {
                     $info.NetfilterPriority | Should -Be -100
                     ip netns exec $netns bash -c 'echo psbpf > /dev/udp/127.0.0.1/9'
                     Get-Counter $o.Maps.nf_packets 1 | Should -BeGreaterThan 0
+                }
+                finally { $o.Dispose() }
+            }
+
+            It 'attaches sk_msg to a sockmap with -Map; it runs for a loopback TCP pair put in the map, and stops once removed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sockmap_count.bpf.o') | Invoke-BpfLoad
+                $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+                try {
+                    $link = $o.Programs.count_msg | Add-BpfAttachment -Map $o.Maps.socks
+                    $link.Kind | Should -Be 'sockmap'
+                    $info = Get-BpfLink -Id $link.Id
+                    $info.Type | Should -Be 'sockmap'
+                    $info.AttachType | Should -Be 'sk_msg_verdict'
+                    $info.MapId | Should -Be $o.Maps.socks.Id
+                    $listener.Start()
+                    $client = [System.Net.Sockets.TcpClient]::new()
+                    $client.Connect([System.Net.IPAddress]::Loopback, $listener.LocalEndpoint.Port)
+                    $server = $listener.AcceptTcpClient()
+                    Set-BpfMapEntry -Map $o.Maps.socks -Key 0 -Value ([uint64]$client.Client.Handle.ToInt64())
+                    $null = $client.Client.Send([byte[]](1, 2, 3))
+                    $buffer = [byte[]]::new(8)
+                    $server.Client.Receive($buffer) | Should -Be 3
+                    Get-Counter $o.Maps.counts 0 | Should -BeGreaterThan 0
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                    Get-BpfLink | Where-Object Type -eq 'sockmap' | Where-Object ProgramId -eq $o.Programs.count_msg.Id | Should -BeNullOrEmpty
+                    $client.Dispose(); $server.Dispose()
+                }
+                finally { $listener.Stop(); $o.Dispose() }
+            }
+
+            It 'attaches sk_reuseport to the SO_REUSEPORT group of a -Socket; it counts each datagram until removed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'reuseport_count.bpf.o') | Invoke-BpfLoad
+                $a = [System.Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+                $b = [System.Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+                try {
+                    foreach ($s in $a, $b) { $s.SetRawSocketOption(1, 15, [BitConverter]::GetBytes([int]1)) } # SO_REUSEPORT
+                    $a.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+                    $b.Bind($a.LocalEndPoint)
+                    $link = $o.Programs.count_select | Add-BpfAttachment -Socket $a
+                    $link.Kind | Should -Be 'sk_reuseport'
+                    $udp = [System.Net.Sockets.UdpClient]::new()
+                    $null = $udp.Send([byte[]](1, 2), 2, $a.LocalEndPoint)
+                    $udp.Dispose()
+                    Start-Sleep -Milliseconds 100
+                    Get-Counter $o.Maps.selections 0 | Should -Be 1
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                }
+                finally { $a.Dispose(); $b.Dispose(); $o.Dispose() }
+            }
+
+            It 'reports a map that is not a sockmap as BpfAttachFailed' {
+                $o = Import-BpfObject (Join-Path $fixtures 'sockmap_count.bpf.o') | Invoke-BpfLoad
+                try {
+                    { $o.Programs.count_msg | Add-BpfAttachment -Map $o.Maps.counts -ErrorAction Stop } |
+                        Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                    @(Get-BpfLink | Where-Object Type -eq 'sockmap').Count | Should -Be 0
                 }
                 finally { $o.Dispose() }
             }

@@ -17,6 +17,13 @@ public sealed class CgroupHookLinkTests
         { "hook_sysctl", BpfAttachType.cgroup_sysctl, 1, false },
         { "hook_dev", BpfAttachType.cgroup_device, 2, false },
         { "hook_sockops", BpfAttachType.cgroup_sock_ops, 3, false },
+        { "hook_bind4", BpfAttachType.cgroup_inet4_bind, 4, false },
+        { "hook_getsockname4", BpfAttachType.cgroup_inet4_getsockname, 5, false },
+        { "hook_getpeername4", BpfAttachType.cgroup_inet4_getpeername, 6, false },
+        { "hook_sendmsg4", BpfAttachType.cgroup_udp4_sendmsg, 7, false },
+        { "hook_recvmsg4", BpfAttachType.cgroup_udp4_recvmsg, 8, false },
+        { "hook_getsockopt", BpfAttachType.cgroup_getsockopt, 9, false },
+        { "hook_setsockopt", BpfAttachType.cgroup_setsockopt, 10, false },
         { "hook_connect4", BpfAttachType.cgroup_inet4_connect, 0, true },
         { "hook_dev", BpfAttachType.cgroup_device, 2, true },
     };
@@ -32,8 +39,11 @@ public sealed class CgroupHookLinkTests
         {
             listener.Start();
             int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            // each hook's own trigger: connect(2) for connect4 and sockops, a /proc/sys read, a character device open
-            string trigger = $"exec 3<>/dev/tcp/127.0.0.1/{port}; exec 3>&-; cat /proc/sys/kernel/ostype > /dev/null; : < /dev/zero";
+            // each hook's own trigger: connect(2) for connect4 and sockops, a /proc/sys read, a character device open, and a
+            // python3 socket's bind, getsockname, setsockopt, getsockopt, getpeername, UDP sendto and recvfrom
+            string trigger = $"exec 3<>/dev/tcp/127.0.0.1/{port}; exec 3>&-; cat /proc/sys/kernel/ostype > /dev/null; : < /dev/zero; "
+                + "python3 -c \"import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.getsockname(); s.setsockopt(1, 2, 1); s.getsockopt(1, 2); "
+                + $"s.connect(('127.0.0.1', {port})); s.getpeername(); s.close(); u = socket.socket(2, 2); u.bind(('127.0.0.1', 0)); u.sendto(b'x', u.getsockname()); u.recvfrom(8)\"";
             foreach (var p in obj.Programs) p.AutoLoad = p.Name == program;
             obj.Load();
             var runs = obj.Maps["hook_runs"];

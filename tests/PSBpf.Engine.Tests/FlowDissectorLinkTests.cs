@@ -26,8 +26,12 @@ public sealed class FlowDissectorLinkTests
             Assert.False(program.CanAutoAttach);
             var needs = Assert.Throws<BpfAttachTargetRequiredException>(() => program.Attach());
             Assert.Contains("a network namespace", needs.Message, StringComparison.Ordinal);
-            // RPS on the namespace's end hashes each packet it receives, through the namespace's flow dissector
-            Sh.Run("ip", "netns", "exec", veth.Namespace, "sh", "-c", "echo 3 > /sys/class/net/$(ls /sys/class/net | grep pbp)/queues/rx-0/rps_cpus");
+            // RPS on the namespace's end hashes each packet it receives, through the namespace's flow dissector; IPv6 off
+            // on both ends, so no neighbour discovery of the fresh link arrives there but the test's own datagrams
+            Sh.Run("ip", "netns", "exec", veth.Namespace, "sh", "-c",
+                "sysctl -qw net.ipv6.conf.all.disable_ipv6=1; echo 3 > /sys/class/net/$(ls /sys/class/net | grep pbp)/queues/rx-0/rps_cpus");
+            Sh.Run("sysctl", "-qw", $"net.ipv6.conf.{veth.Host}.disable_ipv6=1");
+            Thread.Sleep(300);
 
             var link = Assert.IsType<FlowDissectorLink>(program.Attach(new BpfAttachOptions { NetworkNamespace = veth.Namespace }));
             Assert.Equal("netns", link.Kind);

@@ -61,10 +61,15 @@ public static class BpfAttachKinds
         "a netfilter hook", ["NetfilterHook", "NetfilterFamily", "NetfilterPriority"], ["NetfilterHook", "ProtocolFamily", "Priority"]);
     /// <summary>perf_event programs sampling on every CPU (PerfSampleLink); the event defaults to cpu-clock at 99 Hz.</summary>
     public static BpfAttachKind PerfEvent { get; } = new("perf_event", p => p.Type == BpfProgramType.perf_event, null, ["PerfEvent", "Cpus"], ["PerfEvent", "Cpu"]);
+    /// <summary>sk_skb and sk_msg programs on a sockmap or sockhash (SockMapLink).</summary>
+    public static BpfAttachKind SockMap { get; } = new("sockmap", p => p.Type is BpfProgramType.sk_skb or BpfProgramType.sk_msg,
+        "a sockmap or sockhash map (and, for a bare sk_skb section, an attach type)", ["SockMap", "AttachType"], ["Map", "AttachType"]);
+    /// <summary>sk_reuseport programs on a socket's SO_REUSEPORT group (ReuseportLink).</summary>
+    public static BpfAttachKind Reuseport { get; } = new("sk_reuseport", p => p.Type == BpfProgramType.sk_reuseport, "a socket with SO_REUSEPORT", ["Socket"], ["Socket"]);
 
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, FlowDissector, Netfilter, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, FlowDissector, Netfilter, SockMap, Reuseport, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

@@ -24,15 +24,17 @@ public sealed record BpfAttachOptions
     public int? ProcessId { get; init; }
     /// <summary>Probe the return instead of the entry (null: as the SEC() name says).</summary>
     public bool? Retprobe { get; init; }
-    /// <summary>Socket to filter (socket_filter programs); the caller keeps owning it.</summary>
+    /// <summary>Socket to filter (socket_filter programs), or whose SO_REUSEPORT group to select for (sk_reuseport); the caller keeps owning it.</summary>
     public Socket? Socket { get; init; }
+    /// <summary>Sockmap or sockhash (sk_skb and sk_msg programs) the program attaches to.</summary>
+    public BpfMap? SockMap { get; init; }
     /// <summary>Attach type where the program's own is missing or another is wanted (tcx_ingress/tcx_egress, cgroup hooks).</summary>
     public BpfAttachType? AttachType { get; init; }
     /// <summary>Tracepoint to attach to instead of the SEC() name's: "category/name" for tracepoints, "name" for raw ones.</summary>
     public string? Tracepoint { get; init; }
     /// <summary>
-    /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup
-    /// (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
+    /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup and
+    /// flow_dissector (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
     /// </summary>
     public string? NetworkNamespace { get; init; }
     /// <summary>Netfilter protocol family (netfilter programs); default ipv4.</summary>

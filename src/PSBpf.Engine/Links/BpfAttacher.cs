@@ -118,6 +118,8 @@ internal static class BpfAttacher
             return NetfilterLink.Attach(p, o.NetfilterFamily, nfHook, o.NetfilterPriority, o.NetfilterDefrag, o.NetworkNamespace);
         }
 
+        if (kind == BpfAttachKinds.SockMap) return o?.SockMap is { } sockMap ? SockMapLink.Attach(p, sockMap, o.AttachType, o.Legacy) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Reuseport) return o?.Socket is { } rsocket ? ReuseportLink.Attach(p, rsocket) : throw Needs(p, kind);
         return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false); // BpfAttachKinds.PerfEvent, the last row
     }
 

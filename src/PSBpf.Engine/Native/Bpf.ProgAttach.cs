@@ -18,4 +18,13 @@ internal static unsafe partial class Bpf
 
     /// <summary>BPF_LINK_CREATE returning -errno instead of throwing, for callers with a fallback.</summary>
     public static int TryLinkCreate(ref LinkCreateAttr attr) => TryCall(BpfCommand.LinkCreate, ref attr);
+
+    /// <summary>BPF_LINK_CREATE that answers null on EINVAL (a kernel without this link type) and throws on any other error.</summary>
+    public static BpfFd? LinkCreateOrNullIfUnsupported(ref LinkCreateAttr attr, string what)
+    {
+        int r = TryCall(BpfCommand.LinkCreate, ref attr);
+        if (r >= 0) return new BpfFd(r);
+        if (-r == Errno.EINVAL) return null;
+        throw new BpfSyscallException(BpfCommand.LinkCreate, $"BPF_LINK_CREATE for {what}", -r, Explain(BpfCommand.LinkCreate, -r));
+    }
 }

@@ -7,6 +7,8 @@ internal static unsafe partial class LibC
     private const int SolSocket = 1;
     private const int SoAttachBpf = 50; // SO_ATTACH_BPF: value is the program fd
     private const int SoDetachBpf = 27; // SO_DETACH_BPF == SO_DETACH_FILTER
+    private const int SoAttachReuseportEbpf = 52; // SO_ATTACH_REUSEPORT_EBPF: value is the program fd
+    private const int SoDetachReuseportBpf = 68; // SO_DETACH_REUSEPORT_BPF
 
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
     private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
@@ -29,6 +31,23 @@ internal static unsafe partial class LibC
     {
         int value = 0;
         return SetSockOpt(socket, SolSocket, SoDetachBpf, &value, sizeof(int)) == 0;
+    }
+
+    /// <summary>setsockopt(SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, prog_fd): the program selects for the socket's whole reuseport group.</summary>
+    internal static void AttachReuseportProgram(int socket, BpfFd prog, string what)
+    {
+        int value = prog.Value;
+        if (SetSockOpt(socket, SolSocket, SoAttachReuseportEbpf, &value, sizeof(int)) != 0)
+        {
+            throw new BpfSyscallException(BpfSystemCall.SetSockOpt, $"setsockopt(SO_ATTACH_REUSEPORT_EBPF) for {what}", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>setsockopt(SOL_SOCKET, SO_DETACH_REUSEPORT_BPF); false when nothing was attached (ENOENT) or the socket is gone.</summary>
+    internal static bool DetachReuseportProgram(int socket)
+    {
+        int value = 0;
+        return SetSockOpt(socket, SolSocket, SoDetachReuseportBpf, &value, sizeof(int)) == 0;
     }
 
     /// <summary>if_nametoindex(3): the index of an interface in this network namespace, or 0 when there is none.</summary>

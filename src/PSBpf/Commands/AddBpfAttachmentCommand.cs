@@ -88,10 +88,15 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [Parameter]
     public SwitchParameter Retprobe { get; set; }
 
-    /// <summary>Socket for socket_filter programs.</summary>
+    /// <summary>Socket for socket_filter programs, or whose SO_REUSEPORT group sk_reuseport programs select for.</summary>
     [Parameter]
     [ValidateNotNull]
     public Socket? Socket { get; set; }
+
+    /// <summary>Sockmap or sockhash for sk_skb and sk_msg programs.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public BpfMap? Map { get; set; }
 
     /// <summary>Attach type where the program's own is missing or another is wanted (tcx_ingress, cgroup_inet_egress, …).</summary>
     [Parameter]
@@ -102,7 +107,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Tracepoint { get; set; }
 
-    /// <summary>Network namespace (path or `ip netns` name): sk_lookup programs attach to it; netfilter hooks are in it.</summary>
+    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks are in it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NetworkNamespace { get; set; }
@@ -166,7 +171,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     public string? PinPath { get; set; }
 
     private bool HasTarget =>
-        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Provider is not null || Probe is not null || Socket is not null || Tracepoint is not null
+        Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Provider is not null || Probe is not null || Socket is not null || Map is not null || Tracepoint is not null
         || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
 
     /// <inheritdoc />
@@ -263,6 +268,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         ProcessId = ProcessId >= 0 ? ProcessId : null,
         Retprobe = Retprobe.IsPresent ? true : null,
         Socket = Socket,
+        SockMap = Map,
         AttachType = MyInvocation.BoundParameters.ContainsKey(nameof(AttachType)) ? AttachType : null,
         Tracepoint = Tracepoint,
         NetworkNamespace = NetworkNamespace is null || !NetworkNamespace.Contains('/', StringComparison.Ordinal) ? NetworkNamespace : SessionState.Path.GetUnresolvedProviderPathFromPSPath(NetworkNamespace),
@@ -288,6 +294,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         if (Provider is not null || Probe is not null) parts.Add($"usdt {BinaryPath}:{Provider}:{Probe}");
         else if (BinaryPath is not null || Symbol is not null) parts.Add($"{BinaryPath}:{Symbol}");
         if (Socket is not null) parts.Add("socket");
+        if (Map is not null) parts.Add($"map {Map.Name}");
         if (Tracepoint is not null) parts.Add($"tracepoint {Tracepoint}");
         if (NetworkNamespace is not null) parts.Add($"network namespace {NetworkNamespace}");
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook))) parts.Add($"netfilter {ProtocolFamily} {NetfilterHook} prio {Priority}");
