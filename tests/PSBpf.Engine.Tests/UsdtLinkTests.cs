@@ -150,6 +150,9 @@ public sealed class UsdtLinkTests
     [InlineData("-4@$-7", UsdtArgumentKind.Constant, 0xFFFFFFFFFFFFFFF9UL, (short)0, true, (byte)32)]
     [InlineData("8@-8(%rbp)", UsdtArgumentKind.RegisterDeref, 0xFFFFFFFFFFFFFFF8UL, (short)32, false, (byte)0)]
     [InlineData("2@(%rsp)", UsdtArgumentKind.RegisterDeref, 0UL, (short)152, false, (byte)48)]
+    [InlineData("8@16(%rsp)", UsdtArgumentKind.RegisterDeref, 16UL, (short)152, false, (byte)0)]
+    [InlineData("8@$18446744073709551615", UsdtArgumentKind.Constant, 0xFFFFFFFFFFFFFFFFUL, (short)0, false, (byte)0)]
+    [InlineData("-1@%sil", UsdtArgumentKind.Register, 0UL, (short)104, true, (byte)56)]
     internal void Argument_specs_parse_as_libbpf_s(string spec, UsdtArgumentKind kind, ulong value, short reg, bool signed, byte shift)
     {
         var a = Assert.Single(UsdtArgument.ParseAll(spec, "test"));
