@@ -34,7 +34,7 @@ internal static class KernelFunctions
             names = null; // tracefs unreadable here: kallsyms has the same names, less filtered
         }
 
-        return names ?? ReadKallsyms();
+        return names ?? Loader.Kallsyms.TextSymbols();
     }
 
     // "name [module]" per line; an empty list (a kernel without the function tracer's entries) falls back to kallsyms
@@ -48,15 +48,5 @@ internal static class KernelFunctions
         }
 
         return names.Count == 0 ? null : names;
-    }
-
-    // "address type name [module]": text symbols only
-    private static IEnumerable<string> ReadKallsyms()
-    {
-        foreach (var line in File.ReadLines(Kallsyms))
-        {
-            var parts = line.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 3 && parts[1] is "T" or "t") yield return parts[2];
-        }
     }
 }

@@ -56,15 +56,11 @@ internal static class UprobeTarget
     public static ulong SymbolOffset(string path, string symbol)
     {
         var elf = ElfFile.Open(path);
-        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        foreach (var s in DefinedFunctions(elf))
         {
-            foreach (var s in table)
-            {
-                if (s.Type is not (ElfSymbolType.Func or ElfSymbolType.GnuIFunc) || s.SectionIndex == ElfSymbol.SectionUndefined) continue;
-                if (!NameMatches(s.Name, symbol)) continue;
-                return elf.VirtualAddressToFileOffset(s.Value)
-                    ?? throw new BpfLoadException($"uprobe {path}:{symbol}", $"symbol address 0x{s.Value:x} is in no loadable segment");
-            }
+            if (!NameMatches(s.Name, symbol)) continue;
+            return elf.VirtualAddressToFileOffset(s.Value)
+                ?? throw new BpfLoadException($"uprobe {path}:{symbol}", $"symbol address 0x{s.Value:x} is in no loadable segment");
         }
 
         throw new BpfLoadException($"uprobe {path}:{symbol}", "no such function symbol in .symtab or .dynsym");
@@ -80,19 +76,19 @@ internal static class UprobeTarget
         if (!SymbolGlob.HasWildcard(pattern)) return [(pattern, SymbolOffset(path, pattern))];
         var elf = ElfFile.Open(path);
         var byOffset = new SortedDictionary<ulong, string>();
-        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        foreach (var s in DefinedFunctions(elf))
         {
-            foreach (var s in table)
-            {
-                if (s.Type is not (ElfSymbolType.Func or ElfSymbolType.GnuIFunc) || s.SectionIndex == ElfSymbol.SectionUndefined) continue;
-                int at = s.Name.IndexOf('@', StringComparison.Ordinal);
-                if (!SymbolGlob.Matches(pattern, at < 0 ? s.Name : s.Name.AsSpan(0, at))) continue;
-                if (elf.VirtualAddressToFileOffset(s.Value) is { } offset) byOffset.TryAdd(offset, s.Name);
-            }
+            int at = s.Name.IndexOf('@', StringComparison.Ordinal);
+            if (!SymbolGlob.Matches(pattern, at < 0 ? s.Name : s.Name.AsSpan(0, at))) continue;
+            if (elf.VirtualAddressToFileOffset(s.Value) is { } offset) byOffset.TryAdd(offset, s.Name);
         }
 
         return byOffset.Select(e => (e.Value, e.Key)).ToList();
     }
+
+    /// <summary>The functions a binary defines (FUNC and GNU_IFUNC, not undefined), .symtab before .dynsym.</summary>
+    private static IEnumerable<ElfSymbol> DefinedFunctions(ElfFile elf) =>
+        elf.Symbols.Concat(elf.DynamicSymbols).Where(s => s.Type is ElfSymbolType.Func or ElfSymbolType.GnuIFunc && s.SectionIndex != ElfSymbol.SectionUndefined);
 
     private static bool NameMatches(string name, string wanted) =>
         name == wanted || (name.StartsWith(wanted, StringComparison.Ordinal) && name.Length > wanted.Length && name[wanted.Length] == '@');

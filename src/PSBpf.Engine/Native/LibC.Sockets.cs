@@ -17,37 +17,30 @@ internal static unsafe partial class LibC
     private static partial uint IfNameToIndex(string name);
 
     /// <summary>setsockopt(SOL_SOCKET, SO_ATTACH_BPF, prog_fd).</summary>
-    internal static void AttachSocketFilter(int socket, BpfFd prog, string what)
-    {
-        int value = prog.Value;
-        if (SetSockOpt(socket, SolSocket, SoAttachBpf, &value, sizeof(int)) != 0)
-        {
-            throw new BpfSyscallException(BpfSystemCall.SetSockOpt, $"setsockopt(SO_ATTACH_BPF) for {what}", Marshal.GetLastPInvokeError());
-        }
-    }
+    internal static void AttachSocketFilter(int socket, BpfFd prog, string what) => SetProgram(socket, SoAttachBpf, "SO_ATTACH_BPF", prog, what);
 
     /// <summary>setsockopt(SOL_SOCKET, SO_DETACH_BPF); false when nothing was attached (ENOENT) or the socket is gone.</summary>
-    internal static bool DetachSocketFilter(int socket)
-    {
-        int value = 0;
-        return SetSockOpt(socket, SolSocket, SoDetachBpf, &value, sizeof(int)) == 0;
-    }
+    internal static bool DetachSocketFilter(int socket) => ClearOption(socket, SoDetachBpf);
 
     /// <summary>setsockopt(SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, prog_fd): the program selects for the socket's whole reuseport group.</summary>
-    internal static void AttachReuseportProgram(int socket, BpfFd prog, string what)
+    internal static void AttachReuseportProgram(int socket, BpfFd prog, string what) => SetProgram(socket, SoAttachReuseportEbpf, "SO_ATTACH_REUSEPORT_EBPF", prog, what);
+
+    /// <summary>setsockopt(SOL_SOCKET, SO_DETACH_REUSEPORT_BPF); false when nothing was attached (ENOENT) or the socket is gone.</summary>
+    internal static bool DetachReuseportProgram(int socket) => ClearOption(socket, SoDetachReuseportBpf);
+
+    private static void SetProgram(int socket, int option, string optionName, BpfFd prog, string what)
     {
         int value = prog.Value;
-        if (SetSockOpt(socket, SolSocket, SoAttachReuseportEbpf, &value, sizeof(int)) != 0)
+        if (SetSockOpt(socket, SolSocket, option, &value, sizeof(int)) != 0)
         {
-            throw new BpfSyscallException(BpfSystemCall.SetSockOpt, $"setsockopt(SO_ATTACH_REUSEPORT_EBPF) for {what}", Marshal.GetLastPInvokeError());
+            throw new BpfSyscallException(BpfSystemCall.SetSockOpt, $"setsockopt({optionName}) for {what}", Marshal.GetLastPInvokeError());
         }
     }
 
-    /// <summary>setsockopt(SOL_SOCKET, SO_DETACH_REUSEPORT_BPF); false when nothing was attached (ENOENT) or the socket is gone.</summary>
-    internal static bool DetachReuseportProgram(int socket)
+    private static bool ClearOption(int socket, int option)
     {
         int value = 0;
-        return SetSockOpt(socket, SolSocket, SoDetachReuseportBpf, &value, sizeof(int)) == 0;
+        return SetSockOpt(socket, SolSocket, option, &value, sizeof(int)) == 0;
     }
 
     /// <summary>if_nametoindex(3): the index of an interface in this network namespace, or 0 when there is none.</summary>
