@@ -31,9 +31,8 @@ internal static unsafe class BpfProgramRunner
         var ctxType = rules.ArgumentContext ? null
             : rules.ContextType(rules.KernelContextType is null ? null : KernelBtf.Get(BpfLoadOptions.RunningKernelBtf), target.ArgumentType);
         byte[]? ctxIn = EncodeContext(target, rules, options, ctxType);
-        // xdp and flow_dissector read a context only when one is given (a zeroed one would describe no packet)
-        bool ctxOut = rules.ContextComesBack && target.Type != BpfProgramType.syscall
-            && (ctxIn is not null || target.Type is not (BpfProgramType.xdp or BpfProgramType.flow_dissector)) && (ctxType is not null || ctxIn is not null);
+        bool ctxOut = rules.ContextComesBack && !rules.ContextWrittenBack
+            && (ctxIn is not null || !rules.ContextOnlyWhenGiven) && (ctxType is not null || ctxIn is not null);
         byte[]? ctxOutBuffer = ctxOut ? new byte[Math.Max(ctxIn?.Length ?? 0, ctxType is { } ct ? (int)ct.Btf.SizeOf(ct.TypeId) : 0)] : null;
 
         byte[]? data = options.Data;
@@ -65,12 +64,10 @@ internal static unsafe class BpfProgramRunner
 
             if (r < 0) throw Bpf.ProgTestRunError(-r, $"BPF_PROG_TEST_RUN of {what}");
 
-            object? context = target.Type switch
-            {
-                BpfProgramType.syscall => Decode(ctxType, ctxIn, ctxIn?.Length ?? 0, factory),
-                BpfProgramType.flow_dissector when ctxOutBuffer is null => Decode(ctxType, dataOut, (int)Math.Min(attr.data_size_out, (uint)(dataOut?.Length ?? 0)), factory),
-                _ => ctxOutBuffer is null ? null : Decode(ctxType, ctxOutBuffer, (int)Math.Min(attr.ctx_size_out, (uint)ctxOutBuffer.Length), factory),
-            };
+            object? context = rules.ContextWrittenBack ? Decode(ctxType, ctxIn, ctxIn?.Length ?? 0, factory)
+                : ctxOutBuffer is not null ? Decode(ctxType, ctxOutBuffer, (int)Math.Min(attr.ctx_size_out, (uint)ctxOutBuffer.Length), factory)
+                : rules.OutputDataIsContext ? Decode(ctxType, dataOut, (int)Math.Min(attr.data_size_out, (uint)(dataOut?.Length ?? 0)), factory)
+                : null;
             return new BpfRunResult
             {
                 ProgramId = target.Id,

@@ -4,9 +4,11 @@ namespace PSBpf.Engine;
 
 /// <summary>
 /// What BPF_PROG_TEST_RUN takes and gives back for a program type (the kernel's bpf_prog_test_run_* functions): a
-/// packet or none, the context's BTF type, whether the context comes back, whether the program runs only once.
+/// packet or none, the context's BTF type, whether the context comes back (and only when one is given, or written back
+/// into the input, or handed back as the output data), whether the program runs only once.
 /// </summary>
-internal sealed record BpfRunContext(bool TakesData, string? KernelContextType, bool ContextComesBack, bool RunsOnce, bool ArgumentContext)
+internal sealed record BpfRunContext(bool TakesData, string? KernelContextType, bool ContextComesBack, bool RunsOnce, bool ArgumentContext,
+    bool ContextOnlyWhenGiven = false, bool ContextWrittenBack = false, bool OutputDataIsContext = false)
 {
     private static readonly BpfRunContext Skb = new(true, "__sk_buff", true, false, false);
 
@@ -16,14 +18,14 @@ internal sealed record BpfRunContext(bool TakesData, string? KernelContextType, 
         BpfProgramType.sched_cls or BpfProgramType.sched_act or BpfProgramType.socket_filter or BpfProgramType.cgroup_skb
             or BpfProgramType.lwt_in or BpfProgramType.lwt_out or BpfProgramType.lwt_xmit or BpfProgramType.lwt_seg6local => Skb,
         // an xdp_md must describe the packet (data_end = its size), so the context goes in and out only when given
-        BpfProgramType.xdp => new(true, "xdp_md", true, false, false),
+        BpfProgramType.xdp => new(true, "xdp_md", true, false, false, ContextOnlyWhenGiven: true),
         // the kernel hands back the dissected keys as the output data; a context given goes in (its flags) and comes back
-        BpfProgramType.flow_dissector => new(true, "bpf_flow_keys", true, false, false),
+        BpfProgramType.flow_dissector => new(true, "bpf_flow_keys", true, false, false, ContextOnlyWhenGiven: true, OutputDataIsContext: true),
         BpfProgramType.netfilter => new(true, null, false, false, false),
         BpfProgramType.sk_lookup => new(false, "bpf_sk_lookup", true, false, false),
         BpfProgramType.raw_tracepoint or BpfProgramType.raw_tracepoint_writable => new(false, null, false, true, true),
         // the kernel writes a syscall program's context back into the buffer it was given
-        BpfProgramType.syscall => new(false, null, true, true, false),
+        BpfProgramType.syscall => new(false, null, true, true, false, ContextWrittenBack: true),
         _ => new(true, null, false, false, false),
     };
 
