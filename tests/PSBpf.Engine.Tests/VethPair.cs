@@ -14,7 +14,7 @@ internal sealed class VethPair : IDisposable
         string tag = $"{Environment.ProcessId % 10000}x{n}";
         Namespace = "psbpf-" + tag;
         Host = "pbh" + tag;
-        string peer = "pbp" + tag;
+        string peer = Peer = "pbp" + tag;
         HostAddress = $"10.250.{n}.1";
         PeerAddress = $"10.250.{n}.2";
         try
@@ -35,6 +35,8 @@ internal sealed class VethPair : IDisposable
 
     public string Namespace { get; }
     public string Host { get; }
+    /// <summary>The end inside <see cref="Namespace"/>.</summary>
+    public string Peer { get; }
     public string HostAddress { get; }
     public string PeerAddress { get; }
 

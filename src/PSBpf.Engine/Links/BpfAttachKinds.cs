@@ -67,9 +67,13 @@ public static class BpfAttachKinds
     /// <summary>sk_reuseport programs on a socket's SO_REUSEPORT group (ReuseportLink).</summary>
     public static BpfAttachKind Reuseport { get; } = new("sk_reuseport", p => p.Type == BpfProgramType.sk_reuseport, "a socket with SO_REUSEPORT", ["Socket"], ["Socket"]);
 
+    /// <summary>lwt_in, lwt_out, lwt_xmit and lwt_seg6local programs on a route they come with (LwtRouteLink).</summary>
+    public static BpfAttachKind Lwt { get; } = new("lwt", p => p.Type is BpfProgramType.lwt_in or BpfProgramType.lwt_out or BpfProgramType.lwt_xmit or BpfProgramType.lwt_seg6local,
+        "a route to create and its interface", ["Route", "Interface", "Gateway", "NetworkNamespace"], ["Route", "Interface"]);
+
     /// <summary>Every kind, in the order a program is matched against them.</summary>
     public static IReadOnlyList<BpfAttachKind> All { get; } =
-        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, FlowDissector, Netfilter, SockMap, Reuseport, PerfEvent];
+        [Tracepoint, RawTracepoint, Iterator, Tracing, Xdp, Tc, Cgroup, SocketFilter, Uprobe, Kprobe, Ksyscall, KprobeMulti, UprobeMulti, Usdt, SkLookup, FlowDissector, Netfilter, SockMap, Reuseport, Lwt, PerfEvent];
 
     /// <summary>The kind a program attaches as, or null when this build cannot attach it.</summary>
     public static BpfAttachKind? Of(BpfProgram program)

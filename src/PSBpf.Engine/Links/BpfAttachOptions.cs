@@ -34,7 +34,8 @@ public sealed record BpfAttachOptions
     public string? Tracepoint { get; init; }
     /// <summary>
     /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup and
-    /// flow_dissector (the namespace the link is on); for netfilter, the namespace whose hook it is (null: the caller's).
+    /// flow_dissector (the namespace the link is on); for netfilter, the namespace whose hook it is, and for lwt, the
+    /// namespace whose route it is (null: the caller's).
     /// </summary>
     public string? NetworkNamespace { get; init; }
     /// <summary>Netfilter protocol family (netfilter programs); default ipv4.</summary>
@@ -67,6 +68,10 @@ public sealed record BpfAttachOptions
     public uint? TcxBefore { get; init; }
     /// <summary>tcx: run after the attached program with this id (0: last of all). Excludes <see cref="TcxBefore"/>.</summary>
     public uint? TcxAfter { get; init; }
+    /// <summary>lwt programs: the route to create, a prefix (10.77.0.0/24, fc00::1/128) or one address; with <see cref="Interface"/>.</summary>
+    public string? Route { get; init; }
+    /// <summary>lwt programs: the route's gateway (null: a route straight onto the link).</summary>
+    public string? Gateway { get; init; }
     /// <summary>USDT: the probe's provider (with <see cref="UsdtProbe"/> and <see cref="BinaryPath"/>).</summary>
     public string? UsdtProvider { get; init; }
     /// <summary>USDT: the probe's name.</summary>

@@ -120,6 +120,12 @@ internal static class BpfAttacher
 
         if (kind == BpfAttachKinds.SockMap) return o?.SockMap is { } sockMap ? SockMapLink.Attach(p, sockMap, o.AttachType, o.Legacy) : throw Needs(p, kind);
         if (kind == BpfAttachKinds.Reuseport) return o?.Socket is { } rsocket ? ReuseportLink.Attach(p, rsocket) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Lwt)
+        {
+            if (o?.Route is not { } route || o.Interface is not { } lwtIf) throw Needs(p, kind);
+            return LwtRouteLink.Attach(p, route, lwtIf, o.Gateway, o.NetworkNamespace);
+        }
+
         return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false); // BpfAttachKinds.PerfEvent, the last row
     }
 

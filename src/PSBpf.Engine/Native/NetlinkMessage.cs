@@ -4,26 +4,54 @@ using System.Text;
 namespace PSBpf.Engine.Native;
 
 /// <summary>
-/// Builds one rtnetlink tc request: struct nlmsghdr, struct tcmsg, then rtattrs (4-byte aligned, nests closed by
-/// <see cref="EndNest"/>). Host byte order throughout, as netlink is.
+/// Builds one rtnetlink request: struct nlmsghdr, the family header (struct tcmsg for tc, struct rtmsg for routes),
+/// then rtattrs (4-byte aligned, nests closed by <see cref="EndNest"/>). Host byte order throughout, as netlink is.
 /// </summary>
 internal sealed class NetlinkMessage
 {
     private readonly List<byte> _bytes = [];
     private readonly Stack<int> _nests = new();
 
+    /// <summary>A tc request: the header and a struct tcmsg.</summary>
     public NetlinkMessage(ushort type, ushort flags, int ifindex, uint handle, uint parent, uint info)
+        : this(type, flags, Tcmsg(ifindex, handle, parent, info))
     {
-        Span<byte> h = stackalloc byte[Rtnetlink.NlmsgHdrLen + Rtnetlink.TcmsgLen];
+    }
+
+    private NetlinkMessage(ushort type, ushort flags, ReadOnlySpan<byte> familyHeader)
+    {
+        Span<byte> h = stackalloc byte[Rtnetlink.NlmsgHdrLen];
         h.Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], type);   // nlmsg_type (length and seq are set in Finish)
         BinaryPrimitives.WriteUInt16LittleEndian(h[6..], flags);  // nlmsg_flags
-        // tcmsg: tcm_family (AF_UNSPEC), pads, tcm_ifindex, tcm_handle, tcm_parent, tcm_info
-        BinaryPrimitives.WriteInt32LittleEndian(h[20..], ifindex);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], handle);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], parent);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[32..], info);
         _bytes.AddRange(h.ToArray());
+        _bytes.AddRange(familyHeader.ToArray());
+    }
+
+    /// <summary>A route request: the header and a struct rtmsg (main table, unicast, no source prefix, no flags).</summary>
+    public static NetlinkMessage Route(ushort type, ushort flags, byte family, byte dstLen, byte protocol, byte scope)
+    {
+        // rtmsg: rtm_family, rtm_dst_len, rtm_src_len, rtm_tos, rtm_table, rtm_protocol, rtm_scope, rtm_type, rtm_flags
+        Span<byte> rtmsg = stackalloc byte[Rtnetlink.RtmsgLen];
+        rtmsg.Clear();
+        rtmsg[0] = family;
+        rtmsg[1] = dstLen;
+        rtmsg[4] = Rtnetlink.RtTableMain;
+        rtmsg[5] = protocol;
+        rtmsg[6] = scope;
+        rtmsg[7] = Rtnetlink.RtnUnicast;
+        return new NetlinkMessage(type, flags, rtmsg);
+    }
+
+    private static byte[] Tcmsg(int ifindex, uint handle, uint parent, uint info)
+    {
+        // tcmsg: tcm_family (AF_UNSPEC), pads, tcm_ifindex, tcm_handle, tcm_parent, tcm_info
+        var h = new byte[Rtnetlink.TcmsgLen];
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(4), ifindex);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(8), handle);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(12), parent);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(16), info);
+        return h;
     }
 
     /// <summary>tcm_handle and tcm_info of a reply's struct tcmsg (the bytes after its nlmsghdr); false when too short.</summary>
@@ -42,6 +70,15 @@ internal sealed class NetlinkMessage
         BinaryPrimitives.WriteUInt32LittleEndian(v, value);
         return Attr(type, v);
     }
+
+    public NetlinkMessage U16(ushort type, ushort value)
+    {
+        Span<byte> v = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(v, value);
+        return Attr(type, v);
+    }
+
+    public NetlinkMessage Bytes(ushort type, ReadOnlySpan<byte> value) => Attr(type, value);
 
     public NetlinkMessage String(ushort type, string value) => Attr(type, Encoding.UTF8.GetBytes(value + "\0"));
 

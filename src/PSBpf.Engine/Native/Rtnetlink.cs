@@ -1,6 +1,7 @@
 namespace PSBpf.Engine.Native;
 
-/// <summary>rtnetlink constants for tc (linux/netlink.h, rtnetlink.h, pkt_sched.h, pkt_cls.h), with their uapi names.</summary>
+/// <summary>rtnetlink constants for tc and routes (linux/netlink.h, rtnetlink.h, pkt_sched.h, pkt_cls.h, lwtunnel.h,
+/// seg6_local.h), with their uapi names.</summary>
 internal static class Rtnetlink
 {
     public const int AfNetlink = 16;      // AF_NETLINK
@@ -44,6 +45,39 @@ internal static class Rtnetlink
     public const uint TcHEgressParent = 0xFFFFFFF3;  // TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)
     public const ushort EthPAllBigEndian = 0x0300;   // htons(ETH_P_ALL): tcm_info's protocol half
 
+    public const ushort NewRoute = 24;    // RTM_NEWROUTE
+    public const ushort DelRoute = 25;    // RTM_DELROUTE
+    public const ushort GetRoute = 26;    // RTM_GETROUTE
+    public const ushort FlagReplace = 0x100; // NLM_F_REPLACE (in a new request)
+
+    public const byte AfInet = 2;          // AF_INET
+    public const byte AfInet6 = 10;        // AF_INET6
+    public const byte RtTableMain = 254;   // RT_TABLE_MAIN
+    public const byte RtprotBoot = 3;      // RTPROT_BOOT: what `ip route add` sets
+    public const byte RtScopeUniverse = 0; // RT_SCOPE_UNIVERSE: a route through a gateway
+    public const byte RtScopeLink = 253;   // RT_SCOPE_LINK: a route straight onto the link
+    public const byte RtScopeNowhere = 255; // RT_SCOPE_NOWHERE: in a delete, any scope
+    public const byte RtnUnicast = 1;      // RTN_UNICAST
+
+    public const ushort RtaDst = 1;        // RTA_DST
+    public const ushort RtaOif = 4;        // RTA_OIF
+    public const ushort RtaGateway = 5;    // RTA_GATEWAY
+    public const ushort RtaTable = 15;     // RTA_TABLE
+    public const ushort RtaEncapType = 21; // RTA_ENCAP_TYPE
+    public const ushort RtaEncap = 22;     // RTA_ENCAP
+
+    public const ushort LwtunnelEncapBpf = 6;       // LWTUNNEL_ENCAP_BPF
+    public const ushort LwtunnelEncapSeg6Local = 7; // LWTUNNEL_ENCAP_SEG6_LOCAL
+    public const ushort LwtBpfIn = 1;               // LWT_BPF_IN
+    public const ushort LwtBpfOut = 2;              // LWT_BPF_OUT
+    public const ushort LwtBpfXmit = 3;             // LWT_BPF_XMIT
+    public const ushort LwtBpfProgFd = 1;           // LWT_BPF_PROG_FD (= SEG6_LOCAL_BPF_PROG)
+    public const ushort LwtBpfProgName = 2;         // LWT_BPF_PROG_NAME (= SEG6_LOCAL_BPF_PROG_NAME)
+    public const ushort Seg6LocalAction = 1;        // SEG6_LOCAL_ACTION
+    public const ushort Seg6LocalBpf = 8;           // SEG6_LOCAL_BPF
+    public const uint Seg6LocalActionEndBpf = 15;   // SEG6_LOCAL_ACTION_END_BPF
+
     public const int NlmsgHdrLen = 16; // struct nlmsghdr
     public const int TcmsgLen = 20;    // struct tcmsg
+    public const int RtmsgLen = 12;    // struct rtmsg
 }

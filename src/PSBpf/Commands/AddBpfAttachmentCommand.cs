@@ -35,7 +35,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ArgumentCompleter(typeof(Completion.ProgramNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Network interface for XDP and tcx programs.</summary>
+    /// <summary>Network interface for XDP and tcx programs, and the lwt route's interface.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.InterfaceNameCompleter))]
@@ -107,10 +107,20 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Tracepoint { get; set; }
 
-    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks are in it.</summary>
+    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks and lwt routes are in it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NetworkNamespace { get; set; }
+
+    /// <summary>lwt programs: the route to create with the program on it (a prefix such as 10.77.0.0/24, or an address).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Route { get; set; }
+
+    /// <summary>lwt programs: the route's gateway.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Gateway { get; set; }
 
     /// <summary>Netfilter hook for netfilter programs.</summary>
     [Parameter]
@@ -172,7 +182,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
 
     private bool HasTarget =>
         Interface is not null || CgroupPath is not null || BinaryPath is not null || Symbol is not null || Provider is not null || Probe is not null || Socket is not null || Map is not null || Tracepoint is not null
-        || NetworkNamespace is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
+        || NetworkNamespace is not null || Route is not null || MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) || PerfEvent is not null || Cpu is not null;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -272,6 +282,8 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
         AttachType = MyInvocation.BoundParameters.ContainsKey(nameof(AttachType)) ? AttachType : null,
         Tracepoint = Tracepoint,
         NetworkNamespace = NetworkNamespace is null || !NetworkNamespace.Contains('/', StringComparison.Ordinal) ? NetworkNamespace : SessionState.Path.GetUnresolvedProviderPathFromPSPath(NetworkNamespace),
+        Route = Route,
+        Gateway = Gateway,
         NetfilterHook = MyInvocation.BoundParameters.ContainsKey(nameof(NetfilterHook)) ? NetfilterHook : null,
         NetfilterFamily = ProtocolFamily,
         NetfilterPriority = Priority,
@@ -289,6 +301,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     private string DescribeTarget()
     {
         var parts = new List<string>();
+        if (Route is not null) parts.Add($"route {Route}{(Gateway is null ? "" : $" via {Gateway}")}");
         if (Interface is not null) parts.Add($"interface {Interface}");
         if (CgroupPath is not null) parts.Add($"cgroup {CgroupPath}");
         if (Provider is not null || Probe is not null) parts.Add($"usdt {BinaryPath}:{Provider}:{Probe}");
