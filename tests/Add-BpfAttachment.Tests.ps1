@@ -217,6 +217,30 @@ Describe 'Add-BpfAttachment' {
                 finally { $o.Dispose(); ip netns del $peer 2>$null }
             }
 
+            It 'puts an lwt_xmit program on a route it creates with -Route -Interface -Gateway; Remove-BpfAttachment deletes the route' {
+                $o = Import-BpfObject (Join-Path $fixtures 'lwt.bpf.o') | Invoke-BpfLoad
+                try {
+                    ip -n $netns link add lwp0 type veth peer name lwp1
+                    ip netns exec $netns bash -c 'ip addr add 10.213.9.1/24 dev lwp0 && ip link set lwp0 up && ip link set lwp1 up'
+                    { $o.Programs.count_xmit | Add-BpfAttachment -Route 10.214.9.0/24 -NetworkNamespace $netns -ErrorAction Stop } |
+                        Should -Throw -ErrorId 'BpfAttachTargetRequired,PSBpf.Commands.AddBpfAttachmentCommand'
+                    $link = $o.Programs.count_xmit | Add-BpfAttachment -Route 10.214.9.0/24 -Interface lwp0 -Gateway 10.213.9.2 -NetworkNamespace $netns
+                    $link.Kind | Should -Be 'lwt'
+                    $link.Hook | Should -Be 'xmit'
+                    $route = ip -n $netns -j route show 10.214.9.0/24 | ConvertFrom-Json
+                    $route.xmit | Should -Be "count_xmit:[$($o.Programs.count_xmit.Id)]"
+                    # the route exists now: a second one is the kernel's EEXIST, reported for the program
+                    { $o.Programs.count_out | Add-BpfAttachment -Route 10.214.9.0/24 -Interface lwp0 -NetworkNamespace $netns -ErrorAction Stop } |
+                        Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                    ip netns exec $netns bash -c 'for i in 1 2 3; do echo psbpf > /dev/udp/10.214.9.5/9; done'
+                    [uint64](Get-BpfMapEntry -Map $o.Maps.lwt_runs -Key 2).Value | Should -BeGreaterOrEqual 3
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    $link.IsAttached | Should -BeFalse
+                    ip -n $netns route show 10.214.9.0/24 | Should -BeNullOrEmpty
+                }
+                finally { $o.Dispose() }
+            }
+
             It 'reports a missing network namespace as BpfAttachFailed' {
                 $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
                 try {
