@@ -63,5 +63,35 @@ Describe 'Invoke-BpfLoad' {
             $o = Import-BpfObject (Join-Path $fixtures 'pinned.bpf.o')
             { $o | Invoke-BpfLoad -PinPath ([IO.Path]::GetTempPath()) -ErrorAction Stop } | Should -Throw -ErrorId 'BpfLoadFailed,PSBpf.Commands.InvokeBpfLoadCommand'
         }
+
+        It 'loads a freplace program against -TargetProgram, or names the missing trampolines' {
+            $t = Import-BpfObject (Join-Path $fixtures 'freplace_target.bpf.o') | Invoke-BpfLoad
+            $frame = [byte[]](@(2, 0, 0, 0, 0, 0xbb, 2, 0, 0, 0, 0, 0xaa, 8, 0) + @(0) * 50)
+            try {
+                { Import-BpfObject (Join-Path $fixtures 'freplace.bpf.o') | Invoke-BpfLoad -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BpfLoadFailed,PSBpf.Commands.InvokeBpfLoadCommand' -ExpectedMessage '*need a target program*'
+                { Import-BpfObject (Join-Path $fixtures 'freplace.bpf.o') | Invoke-BpfLoad -TargetProgram 'xdp_decide' -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BpfValueInvalid,PSBpf.Commands.InvokeBpfLoadCommand'
+                $o = Import-BpfObject (Join-Path $fixtures 'freplace.bpf.o')
+                try {
+                    # a program from Get-BpfProgram does as well as $t.Programs.xdp_decide or its id
+                    $o | Invoke-BpfLoad -TargetProgram (Get-BpfProgram -Id $t.Programs.xdp_decide.Id) -ErrorAction Stop | Out-Null
+                    $o.Programs.drop_all.AttachProgramId | Should -Be $t.Programs.xdp_decide.Id
+                    $link = $o | Add-BpfAttachment
+                    (Invoke-BpfProgram -Program $t.Programs.xdp_decide -Data $frame).Action | Should -Be 'XDP_DROP'
+                    $link | Remove-BpfAttachment -Confirm:$false
+                    (Invoke-BpfProgram -Program $t.Programs.xdp_decide -Data $frame).Action | Should -Be 'XDP_PASS'
+                }
+                catch {
+                    # kernels without BPF trampolines refuse the load itself, and say so
+                    $_.FullyQualifiedErrorId | Should -Be 'BpfPermissionDenied,PSBpf.Commands.InvokeBpfLoadCommand'
+                    $_.Exception.Message | Should -Match 'trampoline'
+                    $o.Programs.drop_all.AttachProgramId | Should -Be $t.Programs.xdp_decide.Id
+                    $o.IsLoaded | Should -BeFalse
+                }
+                finally { $o.Dispose() }
+            }
+            finally { $t.Dispose() }
+        }
     }
 }

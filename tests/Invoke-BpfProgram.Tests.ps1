@@ -78,6 +78,14 @@ Describe 'Invoke-BpfProgram' {
             $r.Context.sum | Should -Be 8
         }
 
+        It 'is where syscall programs run: Add-BpfAttachment does not attach them and says so' {
+            { $o.Programs.sys_add | Add-BpfAttachment -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand' -ExpectedMessage '*syscall programs run when called*Invoke-BpfProgram*'
+            $verbose = $o | Add-BpfAttachment -Name sys_add -Verbose 4>&1
+            ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match 'sys_add is a syscall program'
+            $o.Programs.sys_add.GetLinks() | Should -BeNullOrEmpty
+        }
+
         It 'runs -Repeat times and reports the mean duration' {
             $before = $o.Globals.xdp_runs
             $r = Invoke-BpfProgram $o.Programs.xdp_filter (New-UdpFrame 53) -Repeat 5000

@@ -17,10 +17,10 @@ public static class BpfAttachKinds
     /// <summary>Iterators (IterLink): attached where the section says, read by opening the link.</summary>
     public static BpfAttachKind Iterator { get; } = new("iter", p => p.Type == BpfProgramType.tracing && p.ExpectedAttachType == BpfAttachType.trace_iter,
         null, None, None);
-    /// <summary>tp_btf, fentry, fexit, fmod_ret and lsm programs (TracingLink): the target was fixed at load.</summary>
+    /// <summary>tp_btf, fentry, fexit, fmod_ret, lsm and freplace programs (TracingLink): the target was fixed at load.</summary>
     public static BpfAttachKind Tracing { get; } = new("tracing", p =>
         (p.Type == BpfProgramType.tracing && p.ExpectedAttachType is BpfAttachType.trace_raw_tp or BpfAttachType.trace_fentry or BpfAttachType.trace_fexit or BpfAttachType.modify_return)
-        || (p.Type == BpfProgramType.lsm && p.ExpectedAttachType == BpfAttachType.lsm_mac), null, None, None);
+        || (p.Type == BpfProgramType.lsm && p.ExpectedAttachType == BpfAttachType.lsm_mac) || p.Type == BpfProgramType.ext, null, None, None);
     /// <summary>XDP programs on an interface (XdpLink).</summary>
     public static BpfAttachKind Xdp { get; } = new("xdp", p => p.Type == BpfProgramType.xdp, "an interface", ["Interface"], ["Interface"]);
     /// <summary>sched_cls programs: tcx links (TcxLink), or classic tc (TcClassicLink).</summary>

@@ -23,8 +23,9 @@ internal static class BpfAttacher
     public static BpfLink Attach(BpfProgram p, BpfAttachOptions? o)
     {
         p.LoadedFd();
-        var kind = BpfAttachKinds.Of(p)
-            ?? throw new NotSupportedException($"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
+        var kind = BpfAttachKinds.Of(p) ?? throw new NotSupportedException(p.Type == BpfProgramType.syscall
+            ? $"program '{p.Name}' (syscall) is not attached anywhere: syscall programs run when called, with BPF_PROG_TEST_RUN (BpfProgram.Run, Invoke-BpfProgram)"
+            : $"program '{p.Name}' ({p.Type}, section '{p.SectionName}') cannot be attached by this build");
         if (kind == BpfAttachKinds.Tracepoint)
         {
             var tp = o?.Tracepoint ?? p.AttachTarget;

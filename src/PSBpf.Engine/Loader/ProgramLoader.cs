@@ -24,9 +24,10 @@ internal static unsafe class ProgramLoader
 
         var insns = linked.Instructions.ToArray();
         DataRelocator.Apply(plan, linked, insns);
-        uint attachBtfId = AttachTargets.Resolve(prog, plan.Options);
+        using var attachTarget = AttachTargets.Resolve(prog, plan.Options);
+        uint attachBtfId = attachTarget.BtfId;
         uint expectedAttach = (uint)(prog.ExpectedAttachType ?? 0);
-        uint attachBtfObjFd = 0;
+        uint attachBtfObjFd = attachTarget.ProgramFd is { } targetProgram ? (uint)targetProgram.Value : 0; // attach_prog_fd, the same union
         if (prog.Type == BpfProgramType.struct_ops)
         {
             var target = plan.StructOpsTargets.GetValueOrDefault(prog)

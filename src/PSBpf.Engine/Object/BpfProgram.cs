@@ -38,8 +38,48 @@ public sealed class BpfProgram
     public uint Flags { get; set; }
     /// <summary>What the section name says to attach to (text after the first '/'), e.g. "sched/sched_process_exec".</summary>
     public string? AttachTarget { get; internal set; }
+    /// <summary>
+    /// The kernel id of the BPF program a freplace program replaces a function of (see <see cref="SetAttachTarget(BpfProgram, string?)"/>);
+    /// null when none was set, or when the target program is not loaded yet.
+    /// </summary>
+    public uint? AttachProgramId => AttachProgram?.Id ?? _attachProgramId;
+    /// <summary>The target set as a program of this session (its fd is used at load), or null.</summary>
+    internal BpfProgram? AttachProgram { get; private set; }
+    private uint? _attachProgramId;
+
     /// <summary>False for SEC("?...") programs; programs with AutoLoad off are skipped at load.</summary>
     public bool AutoLoad { get; set; }
+    /// <summary>
+    /// Sets what a freplace program replaces, before load, as libbpf's bpf_program__set_attach_target: a global function
+    /// of <paramref name="target"/> (a program that must be loaded, with BTF, by the time this one loads), named by
+    /// <paramref name="function"/> or, when that is null, by the section (SEC("freplace/NAME")).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This program is loaded already.</exception>
+    public void SetAttachTarget(BpfProgram target, string? function = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        SetAttachTarget(function);
+        (AttachProgram, _attachProgramId) = (target, null);
+    }
+
+    /// <summary>As <see cref="SetAttachTarget(BpfProgram, string?)"/>, for a program in the kernel by id (loaded by another process, for example).</summary>
+    /// <exception cref="InvalidOperationException">This program is loaded already.</exception>
+    public void SetAttachTarget(uint programId, string? function = null)
+    {
+        SetAttachTarget(function);
+        (AttachProgram, _attachProgramId) = (null, programId);
+    }
+
+    private void SetAttachTarget(string? function)
+    {
+        if (Id is not null) throw new InvalidOperationException($"program '{Name}' is loaded; set its attach target before Load()");
+        if (function is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(function);
+            AttachTarget = function;
+        }
+    }
+
     /// <summary>True for .text functions, which are appended to the programs that call them.</summary>
     public bool IsSubprogram { get; }
     /// <summary>True for global (non-static) functions.</summary>

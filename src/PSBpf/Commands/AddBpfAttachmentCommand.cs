@@ -213,6 +213,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
             string? pin = pinPath is null ? null : System.IO.Path.Join(pinPath, p.Name);
             if (p.CanAutoAttach) Attach(scope, p, explicitTarget: false, pin);
             else if (HasTarget) Attach(scope, p, explicitTarget: true, pin);
+            else if (p.Type == BpfProgramType.syscall) WriteVerbose($"Not attached: {p.Name} is a syscall program, which runs when called (Invoke-BpfProgram), as libbpf's skeleton attach skips it.");
             else if (BpfAttachKinds.Of(p) is { Target: not null } kind) needTarget.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\")): it needs {kind.Target}, -Program with {kind.ParameterHint}");
             else unsupported.Add($"{p.Name} ({p.Type}, SEC(\"{p.SectionName}\"))");
         }

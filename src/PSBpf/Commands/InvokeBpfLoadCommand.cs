@@ -28,6 +28,14 @@ public sealed class InvokeBpfLoadCommand : BpfCmdletBase
     [ValidateRange(0, 7)]
     public uint LogLevel { get; set; }
 
+    /// <summary>
+    /// The program whose global functions the object's freplace programs replace (each the function its
+    /// SEC("freplace/NAME") names): a loaded program of this session, a program from Get-BpfProgram, or a kernel program id.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PSObject? TargetProgram { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -47,6 +55,7 @@ public sealed class InvokeBpfLoadCommand : BpfCmdletBase
             return;
         }
 
+        if (TargetProgram is not null && !SetTargets(obj)) return;
         var options = new BpfLoadOptions
         {
             PinRoot = PinPath is null ? "/sys/fs/bpf" : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath),
@@ -86,5 +95,41 @@ public sealed class InvokeBpfLoadCommand : BpfCmdletBase
         }
 
         WriteObject(Output.BpfObjectWrapper.Wrap(obj));
+    }
+
+    /// <summary>-TargetProgram on every freplace program without a target of its own (bpf_program__set_attach_target).</summary>
+    private bool SetTargets(BpfObject obj)
+    {
+        var freplace = obj.Programs.Where(p => p.Type == BpfProgramType.ext && p.AttachProgramId is null && !p.IsSubprogram).ToList();
+        if (freplace.Count == 0)
+        {
+            WriteWarning($"-TargetProgram is unused: BPF object '{obj.Name}' has no freplace program without a target.");
+            return true;
+        }
+
+        try
+        {
+            switch (TargetProgram!.BaseObject)
+            {
+                case BpfProgram program:
+                    foreach (var p in freplace) p.SetAttachTarget(program);
+                    break;
+                case BpfProgramInfo info:
+                    foreach (var p in freplace) p.SetAttachTarget(info.Id);
+                    break;
+                case var id when LanguagePrimitives.TryConvertTo(id, out uint programId):
+                    foreach (var p in freplace) p.SetAttachTarget(programId);
+                    break;
+                default:
+                    throw new ArgumentException($"-TargetProgram takes a BpfProgram, a program from Get-BpfProgram or a program id, not '{TargetProgram}' ({TargetProgram.BaseObject.GetType().Name})", nameof(TargetProgram));
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            WriteError(BpfErrorRecordFactory.Create(e, new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidArgument, e.Message), TargetProgram));
+            return false;
+        }
+
+        return true;
     }
 }
