@@ -13,7 +13,7 @@ public class LoadTests
     public static IEnumerable<object[]> Loadable =>
         new[] { "minimal", "bootstrap", "calls", "sections", "autoload", "kconfig", "perf_event", "pinned", "xdp", "tc", "cgroup_skb", "cgroup_sock",
             "socket_filter", "raw_tp", "mapinmap", "sk_lookup", "tp_btf", "iter_task", "uprobe", "ksyms", "maps", "maps_more",
-            "sk_lookup_count", "perf_event_count", "tc_classic", "cgroup_hooks", "struct_ops" }
+            "sk_lookup_count", "perf_event_count", "tc_classic", "cgroup_hooks", "struct_ops", "sockhash_count" }
             .Select(n => new object[] { n });
 
     [Theory]

@@ -6,7 +6,8 @@ namespace PSBpf.Engine.Tests;
 /// <summary>
 /// sk_msg and sk_skb programs on a sockmap (libbpf: bpf_program__attach_sockmap, a BPF_LINK_TYPE_SOCKMAP link). The
 /// test's own TCP pair on 127.0.0.1 goes into the map after the attach (a socket takes the map's programs when it is
-/// added); data sent over it runs the programs. A pair added after the detach runs nothing.
+/// added); data sent over it runs the programs. A pair added after the detach runs nothing. The same on a sockhash, with
+/// an sk_msg and a stream verdict program attached together.
 /// </summary>
 [Collection(KernelCollection.Name)]
 public sealed class SockMapLinkTests
@@ -83,6 +84,87 @@ public sealed class SockMapLinkTests
                 Insert(socks, 3, server2);
                 Assert.Equal("again", SendAndReceive(client2, server2, "again"));
                 Assert.Equal(stopped, Counters.Sum(counts, slot));
+            }
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    /// <summary>bpftool's view of a sockmap link: bpftool 7.1 (libbpf 1.1) predates the sockmap link type and prints only its
+    /// number and the program; map_id and attach_type came with bpftool 7.5, checked when they are there.</summary>
+    private static void AssertBpftoolSockMapLink(SockMapLink link, BpfProgram program, BpfMap map)
+    {
+        using var json = Bpftool.Json("link", "show", "id", link.Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var j = json.RootElement;
+        var type = j.GetProperty("type");
+        if (type.ValueKind == System.Text.Json.JsonValueKind.Number) Assert.Equal((uint)BpfLinkType.sockmap, type.GetUInt32());
+        else Assert.Equal("sockmap", type.GetString());
+        Assert.Equal(program.Id, j.GetProperty("prog_id").GetUInt32());
+        if (j.TryGetProperty("map_id", out var mapId)) Assert.Equal(map.Id, mapId.GetUInt32());
+        if (j.TryGetProperty("attach_type", out var attach)) Assert.Equal(link.AttachType.ToString(), attach.GetString());
+    }
+
+    [Fact]
+    public void Sockhash_runs_msg_and_stream_verdict_programs_for_sockets_in_the_hash_until_detached()
+    {
+        int before = KernelObjects.BpfHandles();
+        using (var obj = BpfObject.Open(Fixtures.Object("sockhash_count")))
+        {
+            obj.Load();
+            var hash = obj.Maps["sock_hash"];
+            Assert.Equal(BpfMapType.sockhash, hash.Type);
+            var counts = obj.Maps["counts"];
+
+            // both programs on the one map at once: sk_msg runs on the sender's sendmsg, the stream verdict on the receiver's skbs
+            var links = new[] { (Program: obj.Programs["hash_msg"], Type: BpfAttachType.sk_msg_verdict), (Program: obj.Programs["hash_stream"], Type: BpfAttachType.sk_skb_stream_verdict) }
+                .Select(p => (Link: Assert.IsType<SockMapLink>(p.Program.Attach(new BpfAttachOptions { SockMap = hash })), p.Program, p.Type))
+                .ToList();
+            foreach (var (link, program, type) in links)
+            {
+                Assert.Equal(type, link.AttachType);
+                Assert.False(link.IsLegacy);
+                Assert.Same(hash, link.SockMap);
+                var info = Counters.KernelLink(link);
+                Assert.Equal(BpfLinkType.sockmap, info.Type);
+                Assert.Equal(type, info.AttachType);
+                Assert.Equal(hash.Id, info.MapId);
+                Assert.Equal(program.Id, info.ProgramId);
+                AssertBpftoolSockMapLink(link, program, hash);
+            }
+
+            // a sockhash's keys are arbitrary: not indexes as in a sockmap
+            var (client, server) = TcpPair();
+            using (client)
+            using (server)
+            {
+                Insert(hash, 0xC0FFEE, client);
+                Insert(hash, 0xBEEF, server);
+                Assert.Equal("psbpf", SendAndReceive(client, server, "psbpf"));
+                Assert.Equal("hash", SendAndReceive(server, client, "hash"));
+                Assert.True(Counters.Sum(counts, 0) >= 2, "hash_msg did not run for both sends");
+                Assert.True(Counters.Sum(counts, 1) >= 2, "hash_stream did not run for both receives");
+
+                foreach (var (link, _, _) in links)
+                {
+                    uint id = link.Id!.Value;
+                    link.Dispose();
+                    Assert.Null(link.Id);
+                    Assert.DoesNotContain(BpfInspection.GetLinks(false, false), l => l.Id == id);
+                }
+            }
+
+            // closing the sockets took them out of the hash; a pair added after the detach runs neither program
+            ulong msgs = Counters.Sum(counts, 0), skbs = Counters.Sum(counts, 1);
+            var (client2, server2) = TcpPair();
+            using (client2)
+            using (server2)
+            {
+                Insert(hash, 0xC0FFEE, client2);
+                Insert(hash, 0xBEEF, server2);
+                Assert.Equal("again", SendAndReceive(client2, server2, "again"));
+                Assert.Equal("back", SendAndReceive(server2, client2, "back"));
+                Assert.Equal(msgs, Counters.Sum(counts, 0));
+                Assert.Equal(skbs, Counters.Sum(counts, 1));
             }
         }
 
