@@ -38,7 +38,7 @@ public sealed class BtfSpec
     private readonly uint _firstId;
     private readonly uint _firstString;
     private readonly string? _source;
-    private Dictionary<string, uint[]>? _nameIndex;
+    private BtfNameIndex? _nameIndex;
 
     private BtfSpec(string? source, ReadOnlyMemory<byte> types, ReadOnlyMemory<byte> strings, bool bigEndian, BtfSpec? baseBtf)
     {
@@ -341,12 +341,9 @@ public sealed class BtfSpec
 
         if (_nameIndex is { } index)
         {
-            if (index.TryGetValue(name, out var ids))
+            foreach (int i in index.Find(name, NameBytesAt))
             {
-                foreach (var id in ids)
-                {
-                    if (KindAt(Offset((int)(id - _firstId))) == kind) return this[id];
-                }
+                if (KindAt(Offset(i)) == kind) return this[(uint)i + _firstId];
             }
 
             return null;
@@ -385,7 +382,7 @@ public sealed class BtfSpec
     {
         var result = new List<uint>();
         if (_base is not null) result.AddRange(_base.FindAllByName(name));
-        if (NameIndex.TryGetValue(name, out var ids)) result.AddRange(ids);
+        foreach (int i in NameIndex.Find(name, NameBytesAt)) result.Add((uint)i + _firstId);
         return result;
     }
 
@@ -514,25 +511,29 @@ public sealed class BtfSpec
 
     internal BpfFormatException Error(long? offset, string detail) => new(_source, ".BTF", offset, detail);
 
-    private Dictionary<string, uint[]> NameIndex
+    private BtfNameIndex NameIndex
     {
         get
         {
             if (_nameIndex is { } built) return built;
-            var lists = new Dictionary<string, List<uint>>(StringComparer.Ordinal);
-            var types = _types.Span;
-            for (int i = 0; i < _typeCount; i++)
-            {
-                uint nameOff = U32(types, Offset(i), IsBigEndian);
-                if (nameOff == 0) continue;
-                string n = GetString(nameOff);
-                if (!lists.TryGetValue(n, out var l)) lists[n] = l = new List<uint>(1);
-                l.Add((uint)(i + _firstId));
-            }
-
-            var index = lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+            var index = BtfNameIndex.Build(_typeCount, NameBytesAt);
             return Interlocked.CompareExchange(ref _nameIndex, index, null) ?? index;
         }
+    }
+
+    /// <summary>The name bytes (no NUL) of the type at index <paramref name="index"/>; empty when anonymous or out of range.</summary>
+    private ReadOnlySpan<byte> NameBytesAt(int index) => StringBytes(U32(_types.Span, Offset(index), IsBigEndian));
+
+    /// <summary>The bytes (no NUL) of the string at <paramref name="offset"/>, in this BTF or its base; empty when out of range.</summary>
+    internal ReadOnlySpan<byte> StringBytes(uint offset)
+    {
+        if (offset < _firstString) return _base!.StringBytes(offset);
+        ulong local = (ulong)offset - _firstString;
+        var s = _strings.Span;
+        if (offset == 0 || local >= (ulong)s.Length) return [];
+        var rest = s[(int)local..];
+        int nul = rest.IndexOf((byte)0);
+        return nul < 0 ? rest : rest[..nul];
     }
 
     private int Offset(int index) => _offsets[index >> ChunkShift][index & ChunkMask];

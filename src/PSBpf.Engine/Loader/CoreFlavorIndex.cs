@@ -18,22 +18,24 @@ internal sealed class CoreFlavorIndex
 
     private CoreFlavorIndex(BtfSpec btf)
     {
-        // Only this BTF's own strings: a split BTF's base has its own index.
-        uint offset = btf.Base?.StringsLength ?? 0;
-        uint end = btf.StringsLength;
+        // Only this BTF's own strings: a split BTF's base has its own index. Only strings holding "___" become
+        // strings at all; finding them is a vectorised search of the raw bytes, not a walk string by string.
+        var all = btf.RawStrings.Span;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (offset < end)
+        int at = 0;
+        while (at < all.Length)
         {
-            string s = btf.GetString(offset);
-            // BTF strings are ASCII in practice; were one not valid UTF-8, the walk would resynchronise at the next NUL.
-            offset += (uint)Encoding.UTF8.GetByteCount(s) + 1;
-            if (s.Length < 5 || !s.Contains("___", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
+            int hit = all[at..].IndexOf("___"u8);
+            if (hit < 0) break;
+            hit += at;
+            int start = all[..hit].LastIndexOf((byte)0) + 1;
+            int nul = all[hit..].IndexOf((byte)0);
+            int end = nul < 0 ? all.Length : hit + nul;
+            at = end + 1;
+            // BTF strings are ASCII in practice; were one not valid UTF-8, it would decode with replacement characters
+            string s = Encoding.UTF8.GetString(all[start..end]);
             string essential = BtfCoreNames.EssentialName(s);
-            if (essential.Length == s.Length || !seen.Add(s))
+            if (s.Length < 5 || essential.Length == s.Length || !seen.Add(s))
             {
                 continue;
             }
