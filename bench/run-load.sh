@@ -3,6 +3,7 @@
 #   bench/run-load.sh [object] [rounds] [iterations] [--open]   default: the bootstrap fixture, 5 rounds of 40 loads
 #   --open: the open phase alone (BpfObject.Open against bpf_object__open_file)
 #   --breakdown: where BpfObject.Open's time goes
+#   --cold: the first open + load in fresh processes, PSBpf and libbpf alternating, [rounds] of each (default 7)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -14,4 +15,18 @@ gcc -O2 -Wall -Wextra -Werror -o "$out/load_bench" "$here/load_bench.c" -lbpf -l
 dotnet build "$here/PSBpf.LoadBench/PSBpf.LoadBench.csproj" -c Release --artifacts-path "$out/artifacts" -nologo -v quiet \
   >"$out/loadbench-build.log" 2>&1 || { cat "$out/loadbench-build.log"; exit 1; }
 echo "libbpf: $(dpkg-query -W -f='${Package} ${Version}' libbpf-dev 2>/dev/null || echo unknown); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc), kernel $(uname -r)"
-exec dotnet "$out/artifacts/bin/PSBpf.LoadBench/release/PSBpf.LoadBench.dll" "$out/load_bench" "$obj" "${2:-5}" "${3:-40}" ${4:+"$4"}
+dll="$out/artifacts/bin/PSBpf.LoadBench/release/PSBpf.LoadBench.dll"
+if [ "${4:-}" = "--cold" ] || [ "${2:-}" = "--cold" ]; then
+  # one load per fresh process, timed inside it from before open to after load; alternating C, .NET, C, .NET...
+  n="${2:-7}"; [ "$n" = "--cold" ] && n=7
+  c=(); d=()
+  for _ in $(seq "$n"); do
+    c+=("$("$out/load_bench" "$obj" 0 1 | cut -d' ' -f1)")
+    d+=("$(dotnet "$dll" "$obj" --cold-once | cut -d' ' -f1)")
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  cm=$(median "${c[@]}"); dm=$(median "${d[@]}")
+  awk -v c="$cm" -v d="$dm" -v n="$n" 'BEGIN { printf "| first open + load, fresh process (%d each) | %.1f ms | %.1f ms | %.2f |\n", n, c/1e6, d/1e6, d/c }'
+  exit 0
+fi
+exec dotnet "$dll" "$out/load_bench" "$obj" "${2:-5}" "${3:-40}" ${4:+"$4"}

@@ -14,6 +14,25 @@ if (args.Length < 2)
     return 2;
 }
 
+if (args.Contains("--cold-btf"))
+{
+    long a = Stopwatch.GetTimestamp();
+    var vmlinux = PSBpf.Engine.Btf.BtfSpec.Load("/sys/kernel/btf/vmlinux");
+    long b = Stopwatch.GetTimestamp();
+    var ids = vmlinux.FindAllByName("task_struct");
+    long c1 = Stopwatch.GetTimestamp();
+    var ids2 = vmlinux.FindAllByName("mm_struct");
+    long d = Stopwatch.GetTimestamp();
+    Console.WriteLine($"load {Stopwatch.GetElapsedTime(a, b).TotalMilliseconds:0.0} ms, first FindAllByName {Stopwatch.GetElapsedTime(b, c1).TotalMilliseconds:0.0} ms, second {Stopwatch.GetElapsedTime(c1, d).TotalMilliseconds:0.000} ms ({ids.Count + ids2.Count})");
+    return 0;
+}
+
+if (args.Contains("--cold-once"))
+{
+    ColdOnce(args[0], args.Contains("--trace"), args.Contains("--open-only"));
+    return 0;
+}
+
 bool openOnly = args.Contains("--open");
 if (args.Contains("--breakdown"))
 {
@@ -115,4 +134,27 @@ static long LoadOnce(string path)
     obj.Load();
     long t1 = Stopwatch.GetTimestamp();
     return (long)((t1 - t0) * (1e9 / Stopwatch.Frequency));
+}
+
+// One open + load in this fresh process (the first one: JIT, kernel BTF, feature probes all cold); prints the ns.
+// With --trace, each load log line with the ms since before the open, to stderr.
+static void ColdOnce(string path, bool trace, bool openOnly)
+{
+    long t0 = Stopwatch.GetTimestamp();
+    using var obj = BpfObject.Open(path);
+    long opened = Stopwatch.GetTimestamp();
+    var options = new BpfLoadOptions
+    {
+        Log = trace ? m => Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  {m}") : null,
+    };
+    if (trace) Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  opened");
+    if (openOnly)
+    {
+        Console.WriteLine($"{(long)((opened - t0) * (1e9 / Stopwatch.Frequency))}");
+        return;
+    }
+
+    obj.Load(options);
+    long t1 = Stopwatch.GetTimestamp();
+    Console.WriteLine($"{(long)((t1 - t0) * (1e9 / Stopwatch.Frequency))} {(long)((opened - t0) * (1e9 / Stopwatch.Frequency))}");
 }
