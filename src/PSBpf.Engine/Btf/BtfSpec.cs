@@ -311,16 +311,12 @@ public sealed class BtfSpec
             return _base!.GetString(offset);
         }
 
-        var s = _strings.Span;
-        ulong local = (ulong)offset - _firstString;
-        if (local >= (ulong)s.Length)
+        if ((ulong)offset - _firstString >= (ulong)_strings.Length)
         {
             throw Error(null, $"string offset {offset} is outside the {StringsLength}-byte string section");
         }
 
-        var rest = s[(int)local..];
-        int nul = rest.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(rest[..nul]);
+        return Encoding.UTF8.GetString(StringBytes(offset));
     }
 
     /// <summary>
@@ -525,7 +521,7 @@ public sealed class BtfSpec
     private ReadOnlySpan<byte> NameBytesAt(int index) => StringBytes(U32(_types.Span, Offset(index), IsBigEndian));
 
     /// <summary>The bytes (no NUL) of the string at <paramref name="offset"/>, in this BTF or its base; empty when out of range.</summary>
-    internal ReadOnlySpan<byte> StringBytes(uint offset)
+    private ReadOnlySpan<byte> StringBytes(uint offset)
     {
         if (offset < _firstString) return _base!.StringBytes(offset);
         ulong local = (ulong)offset - _firstString;

@@ -67,14 +67,16 @@ public sealed class LwtRouteLink : BpfLink
             throw new ArgumentException($"program '{program.Name}': gateway '{gateway}' is not an {Family(prefix)} address, as route {prefix} needs", nameof(gateway));
         }
 
-        string hook = program.Type switch
+        // where the program goes: a BPF encap's in/out/xmit nest, or the End.BPF action's program nest; both hold fd and name
+        (string hook, ushort programNest) = program.Type switch
         {
-            BpfProgramType.lwt_in => "in",
-            BpfProgramType.lwt_out => "out",
-            BpfProgramType.lwt_xmit => "xmit",
-            _ => "seg6local",
+            BpfProgramType.lwt_in => ("in", Rtnetlink.LwtBpfIn),
+            BpfProgramType.lwt_out => ("out", Rtnetlink.LwtBpfOut),
+            BpfProgramType.lwt_xmit => ("xmit", Rtnetlink.LwtBpfXmit),
+            _ => ("seg6local", Rtnetlink.Seg6LocalBpf),
         };
-        if (hook == "seg6local" && prefix.BaseAddress.AddressFamily != AddressFamily.InterNetworkV6)
+        bool seg6 = hook == "seg6local";
+        if (seg6 && prefix.BaseAddress.AddressFamily != AddressFamily.InterNetworkV6)
         {
             throw new ArgumentException($"program '{program.Name}' (lwt_seg6local) goes on an IPv6 route (an SRv6 segment), not on {prefix}", nameof(route));
         }
@@ -91,22 +93,10 @@ public sealed class LwtRouteLink : BpfLink
             {
                 var m = RouteMessage(Rtnetlink.NewRoute, Rtnetlink.FlagRequest | Rtnetlink.FlagAck | Rtnetlink.FlagCreate | Rtnetlink.FlagExcl, prefix, ifindex, via);
                 string name = $"{program.Name}:[{(program.Id ?? 0).ToString(CultureInfo.InvariantCulture)}]";
-                if (hook == "seg6local")
-                {
-                    m.U16(Rtnetlink.RtaEncapType, Rtnetlink.LwtunnelEncapSeg6Local)
-                        .BeginNest(Rtnetlink.RtaEncap)
-                        .U32(Rtnetlink.Seg6LocalAction, Rtnetlink.Seg6LocalActionEndBpf)
-                        .BeginNest(Rtnetlink.Seg6LocalBpf).U32(Rtnetlink.LwtBpfProgFd, (uint)fd.Value).String(Rtnetlink.LwtBpfProgName, name).EndNest()
-                        .EndNest();
-                }
-                else
-                {
-                    ushort where = hook switch { "in" => Rtnetlink.LwtBpfIn, "out" => Rtnetlink.LwtBpfOut, _ => Rtnetlink.LwtBpfXmit };
-                    m.U16(Rtnetlink.RtaEncapType, Rtnetlink.LwtunnelEncapBpf)
-                        .BeginNest(Rtnetlink.RtaEncap)
-                        .BeginNest(where).U32(Rtnetlink.LwtBpfProgFd, (uint)fd.Value).String(Rtnetlink.LwtBpfProgName, name).EndNest()
-                        .EndNest();
-                }
+                m.U16(Rtnetlink.RtaEncapType, seg6 ? Rtnetlink.LwtunnelEncapSeg6Local : Rtnetlink.LwtunnelEncapBpf).BeginNest(Rtnetlink.RtaEncap);
+                if (seg6) m.U32(Rtnetlink.Seg6LocalAction, Rtnetlink.Seg6LocalActionEndBpf);
+                m.BeginNest(programNest).U32(Rtnetlink.LwtBpfProgFd, (uint)fd.Value).String(Rtnetlink.LwtBpfProgName, name).EndNest()
+                    .EndNest();
 
                 netlink.Request(m, $"RTM_NEWROUTE {prefix} dev {iface} with program '{program.Name}' ({program.Type}) on it");
                 return new LwtRouteLink(program, netlink, prefix, iface, ifindex, via, hook, netns);

@@ -47,8 +47,6 @@ internal static class Rtnetlink
 
     public const ushort NewRoute = 24;    // RTM_NEWROUTE
     public const ushort DelRoute = 25;    // RTM_DELROUTE
-    public const ushort GetRoute = 26;    // RTM_GETROUTE
-    public const ushort FlagReplace = 0x100; // NLM_F_REPLACE (in a new request)
 
     public const byte AfInet = 2;          // AF_INET
     public const byte AfInet6 = 10;        // AF_INET6
