@@ -11,7 +11,7 @@
     CompanyName            = 'PSBpf contributors'
     Copyright              = '(c) 2026 PSBpf contributors. MIT License.'
     Description            = 'Work with eBPF on Linux from PowerShell: open BPF object files (*.bpf.o), load, attach and inspect programs and maps, stream ring buffer events. A pure-managed loader: no libbpf, no native helper library.'
-    PowerShellVersion      = '7.4'
+    PowerShellVersion      = '7.6'
     CompatiblePSEditions   = @('Core')
 
     # The engine is also a .NET library for C# callers; loading it explicitly makes [PSBpf.Engine.BpfObject] usable at once.

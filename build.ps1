@@ -1,10 +1,12 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     Builds PSBpf, assembles the module folder out/PSBpf/<version>/ and runs the tests.
 
 .DESCRIPTION
-    1. dotnet build of the module (src/PSBpf, with src/PSBpf.Engine) and of the help generator (tools/HelpGen).
+    1. dotnet publish of the module (src/PSBpf, with src/PSBpf.Engine) as ReadyToRun images for this machine's
+       architecture (precompiled native code beside the IL, so a fresh pwsh does not JIT the engine on its first load;
+       the IL stays, so other architectures still run it), and dotnet build of the help generator (tools/HelpGen).
     2. Assembles out/PSBpf/<ModuleVersion>/: PSBpf.psd1, PSBpf.format.ps1xml, PSBpf.dll, PSBpf.Engine.dll and
        en-US/PSBpf.dll-Help.xml + en-US/about_PSBpf.help.txt generated from docs/ (platyPS's New-ExternalHelp when the
        platyPS module is installed, else tools/HelpGen). System.Management.Automation.dll is never copied:
@@ -63,10 +65,14 @@ $helpDir = Join-Path $moduleDir 'en-US'
 $docsDir = Join-Path $root 'docs'
 
 # 1. Build ------------------------------------------------------------------------------------------------------
-Invoke-Native dotnet build (Join-Path $root 'src/PSBpf/PSBpf.csproj') -c $Configuration --nologo
+# ReadyToRun code is only used by the runtime major version it was compiled against (images made for .NET 8 are
+# JIT-compiled again on .NET 10), so the module targets the .NET that PowerShell 7.6 runs on.
+$rid = 'linux-' + [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+$bin = Join-Path $root "out/publish/$Configuration/$rid"
+Invoke-Native dotnet publish (Join-Path $root 'src/PSBpf/PSBpf.csproj') -c $Configuration -r $rid --self-contained false `
+    '-p:PublishReadyToRun=true' -o $bin --nologo
 Invoke-Native dotnet build (Join-Path $root 'tools/HelpGen/HelpGen.csproj') -c $Configuration --nologo
 
-$bin = Join-Path $root "src/PSBpf/bin/$Configuration/net8.0"
 $moduleDll = Join-Path $bin 'PSBpf.dll'
 $assemblyVersion = [Reflection.AssemblyName]::GetAssemblyName($moduleDll).Version
 if ($assemblyVersion.Major -ne $version.Major -or $assemblyVersion.Minor -ne $version.Minor -or $assemblyVersion.Build -ne $version.Build) {

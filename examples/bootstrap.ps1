@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     libbpf-bootstrap's "bootstrap" with PSBpf: process exec and exit events from a ring buffer, one line each.

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     libbpf-bootstrap's "minimal" with PSBpf: a tracepoint program that bpf_printk()s a line for every write(2) of this

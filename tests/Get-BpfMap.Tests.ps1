@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     Pester 5 suite for Get-BpfMap. Listing kernel objects needs root; those tests are tagged Root and skip with that

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     Pester 5 suite for Invoke-BpfProgram: the test_run fixture's programs run by the kernel (BPF_PROG_TEST_RUN) on

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     Get-BpfProgram, Get-BpfMap and Get-BpfLink piped to ConvertTo-Json carry bpftool -j's values for the same kernel

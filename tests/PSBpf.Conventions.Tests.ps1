@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     The module as pwsh sees it: approved verbs (Get-Verb), a Pester suite and a docs page per cmdlet, and

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     Every ```powershell block people read runs: the README's, each cmdlet page's EXAMPLES (what Get-Help -Examples

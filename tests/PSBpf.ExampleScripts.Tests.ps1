@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     examples/minimal.ps1 and examples/bootstrap.ps1, libbpf-bootstrap's two programs in PowerShell, run as a user runs

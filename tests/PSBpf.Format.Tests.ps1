@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     The default views of PSBpf.format.ps1xml as pwsh renders them for real objects: every table fits 120 columns with

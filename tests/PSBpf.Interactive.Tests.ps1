@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     What a person at the prompt does, driven for real: PowerShell.Stop() on a waiting Receive-BpfRingBuffer and

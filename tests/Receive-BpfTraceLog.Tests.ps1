@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     Pester 5 suite for Receive-BpfTraceLog. Reading trace_pipe and loading the minimal fixture (bpf_printk on this

@@ -32,6 +32,29 @@ public sealed class LinkRegistryTests
     }
 
     [Fact]
+    public void Object_dispose_releases_more_perf_event_links_than_release_threads()
+    {
+        // perf-event links are released on up to 16 threads at once; 24 tracepoints make the workers take several each
+        string[] calls = ["read", "write", "openat", "close", "getpid", "getuid", "getgid", "geteuid", "getegid", "getppid",
+            "getpgrp", "getcwd", "dup", "dup2", "pipe2", "lseek", "fchdir", "newfstatat", "mmap", "munmap", "brk", "madvise",
+            "nanosleep", "newuname"];
+        int before = KernelObjects.BpfHandles();
+        using var obj = BpfObject.Open(Fixtures.Object("minimal"));
+        obj.Load();
+        var program = obj.Programs["handle_tp"];
+        var links = calls.Select(c => program.Attach(new BpfAttachOptions { Tracepoint = $"syscalls/sys_enter_{c}" })).ToList();
+        uint[] ids = [.. links.Select(l => l.Id!.Value)];
+        Assert.All(ids, id => Assert.NotNull(BpfInspection.GetLink(id, false, false)));
+        Assert.All(links, l => Assert.Equal("tracepoint", l.Kind));
+
+        obj.Dispose();
+        Assert.All(links, l => Assert.False(l.IsAttached));
+        Assert.Empty(program.GetLinks());
+        Assert.All(ids, id => Assert.Null(BpfInspection.GetLink(id, false, false)));
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    [Fact]
     public void Unloaded_programs_and_targetless_sections_say_what_is_missing()
     {
         using var obj = BpfObject.Open(Fixtures.Object("tcx"));

@@ -36,7 +36,7 @@ public sealed class ManifestTests
     public void Guid_edition_and_PowerShell_version_are_set()
     {
         Assert.True(Guid.TryParse(Manifest.Scalar("GUID"), out var guid) && guid != Guid.Empty);
-        Assert.Equal("7.4", Manifest.Scalar("PowerShellVersion"));
+        Assert.Equal("7.6", Manifest.Scalar("PowerShellVersion"));
         Assert.Equal(["Core"], Manifest.List("CompatiblePSEditions"));
     }
 

@@ -89,6 +89,12 @@ public abstract class BpfLink : IDisposable
 
     private BpfObject Owner => Program?.Object ?? Map!.Object!; // struct_ops registrations are of an object's maps
 
+    /// <summary>
+    /// True when releasing the link waits in the kernel for a grace period before the close returns, so that several
+    /// such links are better released at once (<see cref="LinkRelease"/>).
+    /// </summary>
+    internal virtual bool ReleaseWaitsForKernel => false;
+
     /// <summary>Detaches.</summary>
     public void Dispose()
     {

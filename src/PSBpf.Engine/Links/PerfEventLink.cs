@@ -32,6 +32,9 @@ public abstract class PerfEventLink : BpfLink
         }
     }
 
+    // perf_trace_event_unreg (and the probe's unregister) waits for RCU readers of the tracepoint: 20-50 ms a close
+    internal override bool ReleaseWaitsForKernel => true;
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

@@ -124,11 +124,7 @@ public sealed class BpfObject : IDisposable
         // a link that fails to detach must not keep the rest (and every map and program fd) open
         try
         {
-            foreach (var link in GetLinks())
-            {
-                try { link.Dispose(); }
-                catch (Exception e) when (e is BpfSyscallException or IOException or InvalidOperationException) { }
-            }
+            LinkRelease.DisposeAll(GetLinks());
         }
         finally
         {
