@@ -19,6 +19,12 @@ dll="$out/artifacts/bin/PSBpf.LoadBench/release/PSBpf.LoadBench.dll"
 if [ "${4:-}" = "--cold" ] || [ "${2:-}" = "--cold" ]; then
   # one load per fresh process, timed inside it from before open to after load; alternating C, .NET, C, .NET...
   n="${2:-7}"; [ "$n" = "--cold" ] && n=7
+  # ReadyToRun, as build.ps1 assembles the module: the engine's native code is precompiled, not JIT-compiled
+  rid="linux-$(dpkg --print-architecture 2>/dev/null | sed 's/amd64/x64/' || echo x64)"
+  dotnet publish "$here/PSBpf.LoadBench/PSBpf.LoadBench.csproj" -c Release -r "$rid" --self-contained false \
+    -p:PublishReadyToRun=true -o "$out/cold" --artifacts-path "$out/artifacts-cold" -nologo -v quiet \
+    >"$out/loadbench-publish.log" 2>&1 || { cat "$out/loadbench-publish.log"; exit 1; }
+  dll="$out/cold/PSBpf.LoadBench.dll"
   c=(); d=()
   for _ in $(seq "$n"); do
     c+=("$("$out/load_bench" "$obj" 0 1 | cut -d' ' -f1)")

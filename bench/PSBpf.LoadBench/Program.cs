@@ -23,7 +23,7 @@ if (args.Contains("--cold-btf"))
     long c1 = Stopwatch.GetTimestamp();
     var ids2 = vmlinux.FindAllByName("mm_struct");
     long d = Stopwatch.GetTimestamp();
-    Console.WriteLine($"load {Stopwatch.GetElapsedTime(a, b).TotalMilliseconds:0.0} ms, first FindAllByName {Stopwatch.GetElapsedTime(b, c1).TotalMilliseconds:0.0} ms, second {Stopwatch.GetElapsedTime(c1, d).TotalMilliseconds:0.000} ms ({ids.Count + ids2.Count})");
+    Console.WriteLine($"load {Stopwatch.GetElapsedTime(a, b).TotalMilliseconds:0.0} ms, first FindAllByName {Stopwatch.GetElapsedTime(b, c1).TotalMilliseconds:0.0} ms, second {Stopwatch.GetElapsedTime(c1, d).TotalMilliseconds:0.000} ms ({ids.Length + ids2.Length})");
     return 0;
 }
 
@@ -147,7 +147,7 @@ static void ColdOnce(string path, bool trace, bool openOnly)
     {
         Log = trace ? m => Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  {m}") : null,
     };
-    if (trace) Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  opened");
+    if (trace) Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  opened, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods JIT-compiled so far ({System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0.0} ms)");
     if (openOnly)
     {
         Console.WriteLine($"{(long)((opened - t0) * (1e9 / Stopwatch.Frequency))}");
@@ -156,5 +156,6 @@ static void ColdOnce(string path, bool trace, bool openOnly)
 
     obj.Load(options);
     long t1 = Stopwatch.GetTimestamp();
+    if (trace) Console.Error.WriteLine($"{Stopwatch.GetElapsedTime(t0).TotalMilliseconds,8:0.0} ms  loaded, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods JIT-compiled ({System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0.0} ms)");
     Console.WriteLine($"{(long)((t1 - t0) * (1e9 / Stopwatch.Frequency))} {(long)((opened - t0) * (1e9 / Stopwatch.Frequency))}");
 }

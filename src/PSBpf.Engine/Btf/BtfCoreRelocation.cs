@@ -5,4 +5,4 @@ namespace PSBpf.Engine.Btf;
 /// <param name="TypeId">Local (object BTF) root type id.</param>
 /// <param name="AccessString">Access spec such as "0:1:2".</param>
 /// <param name="Kind">Relocation kind.</param>
-public readonly record struct BtfCoreRelocation(int InstructionOffset, uint TypeId, string AccessString, BtfCoreRelocationKind Kind);
+public sealed record BtfCoreRelocation(int InstructionOffset, uint TypeId, string AccessString, BtfCoreRelocationKind Kind);

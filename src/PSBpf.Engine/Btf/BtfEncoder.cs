@@ -13,7 +13,8 @@ internal sealed class BtfEncoder
     private readonly BtfSpec _btf;
     private readonly List<byte> _types = new(4096);
     private readonly MemoryStream _strings = new();
-    private readonly Dictionary<string, uint> _offsets = new(StringComparer.Ordinal);
+    // int values: Dictionary<string, int> is in the framework's ReadyToRun code, <string, uint> would be JIT-compiled
+    private readonly Dictionary<string, int> _offsets = new(StringComparer.Ordinal);
     private readonly byte[] _original;
 
     public BtfEncoder(BtfSpec btf)
@@ -157,7 +158,7 @@ internal sealed class BtfEncoder
     {
         if (original < _original.Length && Matches(original, s)) return original;
 
-        if (_offsets.TryGetValue(s, out var off)) return off;
+        if (_offsets.TryGetValue(s, out var off)) return (uint)off;
         var needle = Encoding.UTF8.GetBytes(s + "\0");
         int at = s.Length == 0 ? 0 : _original.AsSpan().IndexOf(needle);
         if (at < 0)
@@ -166,7 +167,7 @@ internal sealed class BtfEncoder
             _strings.Write(needle);
         }
 
-        _offsets[s] = (uint)at;
+        _offsets[s] = at;
         return (uint)at;
     }
 

@@ -5,7 +5,7 @@ namespace PSBpf.Engine.Btf;
 /// <param name="FileNameOffset">BTF string offset of the source file name.</param>
 /// <param name="LineOffset">BTF string offset of the source line text.</param>
 /// <param name="LineColumn">line_col: line number &lt;&lt; 10 | column.</param>
-public readonly record struct BtfLineInfo(int InstructionOffset, uint FileNameOffset, uint LineOffset, uint LineColumn)
+public sealed record BtfLineInfo(int InstructionOffset, uint FileNameOffset, uint LineOffset, uint LineColumn)
 {
     /// <summary>Source line number.</summary>
     public uint Line => LineColumn >> 10;

@@ -374,11 +374,14 @@ public sealed class BtfSpec
     }
 
     /// <summary>All type ids (of this BTF and its base) whose name equals <paramref name="name"/>, in id order.</summary>
-    public IReadOnlyList<uint> FindAllByName(string name)
+    public uint[] FindAllByName(string name)
     {
-        var result = new List<uint>();
-        if (_base is not null) result.AddRange(_base.FindAllByName(name));
-        foreach (int i in NameIndex.Find(name, NameBytesAt)) result.Add((uint)i + _firstId);
+        uint[] inherited = _base is null ? [] : _base.FindAllByName(name);
+        var own = NameIndex.Find(name, NameBytesAt);
+        if (own.Count == 0) return inherited;
+        var result = new uint[inherited.Length + own.Count];
+        inherited.CopyTo(result, 0);
+        for (int i = 0; i < own.Count; i++) result[inherited.Length + i] = (uint)own[i] + _firstId;
         return result;
     }
 

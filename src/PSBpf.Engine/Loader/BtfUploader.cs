@@ -50,20 +50,20 @@ internal static unsafe class BtfUploader
     /// </summary>
     private static Func<BtfType, BtfType?> HiddenFunctionsStatic(BpfObject obj, BtfSpec btf)
     {
-        var ids = new HashSet<uint>();
+        var ids = new HashSet<int>(); // int: the instantiation the framework has precompiled
         foreach (var p in obj.Subprograms.Where(p => p.MarkBtfStatic))
         {
             foreach (var id in btf.FindAllByName(p.Name))
             {
                 if (btf[id] is BtfFunc { Linkage: BtfLinkage.Global })
                 {
-                    ids.Add(id);
+                    ids.Add((int)id);
                     break;
                 }
             }
         }
 
-        return t => t is BtfFunc f && ids.Contains(f.Id) ? new BtfFunc(f.Owner, f.Id, f.Name, f.TypeId, BtfLinkage.Static) : null;
+        return t => t is BtfFunc f && ids.Contains((int)f.Id) ? new BtfFunc(f.Owner, f.Id, f.Name, f.TypeId, BtfLinkage.Static) : null;
     }
 
     /// <summary>Programs that the kernel only accepts with BTF (struct_ops, tracing with BTF attach) make BTF mandatory.</summary>

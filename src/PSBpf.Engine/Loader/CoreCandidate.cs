@@ -6,4 +6,4 @@ namespace PSBpf.Engine.Loader;
 /// <param name="Btf">The BTF holding it (vmlinux, or a module's split BTF).</param>
 /// <param name="Id">Its type id in <paramref name="Btf"/>.</param>
 /// <param name="BtfName">"vmlinux" or the module name, as libbpf logs it.</param>
-internal readonly record struct CoreCandidate(BtfSpec Btf, uint Id, string BtfName);
+internal sealed record CoreCandidate(BtfSpec Btf, uint Id, string BtfName);

@@ -14,7 +14,8 @@ internal sealed class CoreCandidateFinder
     private readonly BtfSpec _localBtf;
     private readonly BtfSpec _vmlinux;
     private readonly IReadOnlyList<BtfSpec> _modules;
-    private readonly Dictionary<uint, List<CoreCandidate>> _cache = [];
+    // int keys and plain lists: instantiations over the framework's ReadyToRun code, not new ones for a fresh process to JIT
+    private readonly Dictionary<int, List<CoreCandidate>> _cache = [];
 
     public CoreCandidateFinder(BtfSpec localBtf, BtfSpec vmlinux, IReadOnlyList<BtfSpec> modules)
     {
@@ -29,7 +30,7 @@ internal sealed class CoreCandidateFinder
     /// </summary>
     public List<CoreCandidate> Get(uint localId, Action<string>? log)
     {
-        if (_cache.TryGetValue(localId, out var cached))
+        if (_cache.TryGetValue((int)localId, out var cached))
         {
             return cached;
         }
@@ -51,13 +52,13 @@ internal sealed class CoreCandidateFinder
             }
         }
 
-        _cache[localId] = list;
+        _cache[(int)localId] = list;
         return list;
     }
 
     private static void Add(BtfType local, string essential, BtfSpec btf, uint firstId, string btfName, List<CoreCandidate> list, Action<string>? log)
     {
-        var ids = new SortedSet<uint>();
+        var ids = new List<int>(); // ascending, no duplicates: a handful of ids
         Collect(btf, essential, firstId, ids);
         for (var layer = btf; layer is not null; layer = layer.Base)
         {
@@ -68,8 +69,9 @@ internal sealed class CoreCandidateFinder
             }
         }
 
-        foreach (uint id in ids)
+        foreach (int i in ids)
         {
+            uint id = (uint)i;
             var t = btf[id];
             if (!CoreBtf.KindsCompatible(t.Kind, local.Kind))
             {
@@ -81,11 +83,13 @@ internal sealed class CoreCandidateFinder
         }
     }
 
-    private static void Collect(BtfSpec btf, string name, uint firstId, SortedSet<uint> ids)
+    private static void Collect(BtfSpec btf, string name, uint firstId, List<int> ids)
     {
         foreach (uint id in btf.FindAllByName(name))
         {
-            if (id >= firstId) ids.Add(id);
+            if (id < firstId) continue;
+            int at = ids.BinarySearch((int)id);
+            if (at < 0) ids.Insert(~at, (int)id);
         }
     }
 

@@ -4,13 +4,14 @@ namespace PSBpf.Engine.Loader;
 internal static class KernelInfo
 {
     private static readonly Lazy<int> PossibleCpusLazy = new(() => ParseCpuSet(File.ReadAllText("/sys/devices/system/cpu/possible")).Max() + 1);
-    private static readonly Lazy<uint> VersionLazy = new(ReadVersion);
+    // Lazy<int> and not Lazy<uint>: the framework's ReadyToRun code has the int instantiation, a fresh process would JIT the other
+    private static readonly Lazy<int> VersionLazy = new(() => (int)ReadVersion());
 
     /// <summary>Highest possible CPU + 1: the slots of perf event arrays and per-CPU values (libbpf sizes them the same way).</summary>
     public static int PossibleCpus => PossibleCpusLazy.Value;
 
     /// <summary>LINUX_VERSION_CODE of the running kernel: KERNEL_VERSION(a, b, min(c, 255)).</summary>
-    public static uint Version => VersionLazy.Value;
+    public static uint Version => (uint)VersionLazy.Value;
 
     /// <summary>The CPUs online now (perf buffers open one ring per online CPU).</summary>
     public static IReadOnlySet<int> OnlineCpus() => ParseCpuSet(File.ReadAllText("/sys/devices/system/cpu/online"));
@@ -37,7 +38,9 @@ internal static class KernelInfo
         int k = 0;
         foreach (var part in release.Split('.', 3))
         {
-            var digits = new string(part.TakeWhile(char.IsAsciiDigit).ToArray());
+            int n = 0;
+            while (n < part.Length && char.IsAsciiDigit(part[n])) n++;
+            var digits = part[..n];
             if (k < 3 && digits.Length > 0) nums[k++] = uint.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -9,7 +9,7 @@ internal sealed class LinkedProgram
     public LinkedProgram(BpfProgram main) => Main = main;
 
     public BpfProgram Main { get; }
-    public List<BpfInstruction> Instructions { get; } = [];
+    public InstructionBuffer Instructions { get; } = new();
     /// <summary>Relocations with instruction indexes into <see cref="Instructions"/>.</summary>
     public List<BpfRelocation> Relocations { get; } = [];
     public List<BtfFuncInfo> FuncInfos { get; } = [];

@@ -390,7 +390,7 @@ internal sealed class MapReader
     {
         if (_ctx.Btf is not { } btf) return;
         var ids = btf.FindAllByName(sectionName);
-        if (ids.Count == 0) return; // e.g. .rodata.str1.1 has no DATASEC
+        if (ids.Length == 0) return; // e.g. .rodata.str1.1 has no DATASEC
         map.ValueTypeId = ids[0];
         if (btf[ids[0]] is BtfDatasec d && d.Variables.Any(v => btf[v.TypeId] is BtfVar { Linkage: not BtfLinkage.Static }))
         {
