@@ -193,15 +193,15 @@ public class PoisonExplanationTests
     [FactWhereKernelHas(KernelFeature.Trampolines)]
     public void TracingProgramsLoadWhereTrampolinesExist()
     {
-        const string only = "fentry_unlinkat,fexit_unlinkat,lsm_file_open";
+        string only = string.Join(',', Fixtures.TracingTrampolinePrograms);
         using var oracle = Oracle.Run("load", Fixtures.Object("tracing"), "--only", only);
         Assert.False(oracle.RootElement.TryGetProperty("error", out var err), $"libbpf failed to load {only}: {err}");
         var tags = oracle.RootElement.GetProperty("programs").EnumerateArray()
             .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("tag").GetString());
         using var obj = BpfObject.Open(Fixtures.Object("tracing"));
-        foreach (var p in obj.Programs) p.AutoLoad = only.Split(',').Contains(p.Name);
+        foreach (var p in obj.Programs) p.AutoLoad = Fixtures.TracingTrampolinePrograms.Contains(p.Name);
         obj.Load();
-        Assert.Equal(only.Split(','), tags.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(Fixtures.TracingTrampolinePrograms.Order(StringComparer.Ordinal), tags.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, tag) in tags) Assert.Equal(tag, obj.Programs[name].Tag);
     }
 }

@@ -14,18 +14,28 @@ public class LoadTests
     /// fixture the build makes is in <see cref="Loadable"/>; <see cref="ExclusionsAreRefusedByLibbpf"/> keeps this table
     /// honest (an entry libbpf loads fails it).
     /// </summary>
-    internal static readonly Dictionary<string, (int Errno, string Reason)> NotLoadedByLibbpf = new()
+    internal static readonly Dictionary<string, (int Errno, string Reason)> NotLoadedByLibbpf = NotLoadedHere();
+
+    private static Dictionary<string, (int Errno, string Reason)> NotLoadedHere()
     {
-        ["bad_verifier"] = (Errno.EACCES, "refused by the verifier on purpose (LoadBehaviourTests)"),
-        ["freplace"] = (Errno.EINVAL, "needs its target program, set at run time (FreplaceTests)"),
-        ["ksyms_percpu"] = (Errno.ENOENT, "typed per-CPU __ksym need CONFIG_KALLSYMS_ALL for their addresses, which this kernel lacks (see the fixture)"),
-        ["netfilter"] = (Errno.EINVAL, "libbpf 1.1 predates SEC(\"netfilter\") (1.2)"),
-        ["sockmap_count"] = (Errno.EINVAL, "libbpf 1.1 predates SEC(\"sk_skb/verdict\") (1.2)"),
-        ["struct_ops_link"] = (Errno.ENOTSUPP, "libbpf 1.1 predates SEC(\".struct_ops.link\") (1.2): it loads the programs without their struct_ops map"),
-        ["tcx"] = (Errno.EINVAL, "libbpf 1.1 predates tcx sections (1.3)"),
-        ["tcx_order"] = (Errno.EINVAL, "libbpf 1.1 predates tcx sections (1.3)"),
-        ["uprobe_multi"] = (Errno.EINVAL, "libbpf 1.1 predates uprobe.multi sections (1.3)"),
-    };
+        var excluded = new Dictionary<string, (int Errno, string Reason)>
+        {
+            ["bad_verifier"] = (Errno.EACCES, "refused by the verifier on purpose (LoadBehaviourTests)"),
+            ["freplace"] = (Errno.EINVAL, "needs its target program, set at run time (FreplaceTests)"),
+            ["netfilter"] = (Errno.EINVAL, "libbpf 1.1 predates SEC(\"netfilter\") (1.2)"),
+            ["sockmap_count"] = (Errno.EINVAL, "libbpf 1.1 predates SEC(\"sk_skb/verdict\") (1.2)"),
+            ["struct_ops_link"] = (Errno.ENOTSUPP, "libbpf 1.1 predates SEC(\".struct_ops.link\") (1.2): it loads the programs without their struct_ops map"),
+            ["tcx"] = (Errno.EINVAL, "libbpf 1.1 predates tcx sections (1.3)"),
+            ["tcx_order"] = (Errno.EINVAL, "libbpf 1.1 predates tcx sections (1.3)"),
+            ["uprobe_multi"] = (Errno.EINVAL, "libbpf 1.1 predates uprobe.multi sections (1.3)"),
+        };
+        if (KernelConfig.Has("KALLSYMS_ALL") == false)
+        {
+            excluded["ksyms_percpu"] = (Errno.ENOENT, "typed per-CPU __ksym need CONFIG_KALLSYMS_ALL for their addresses, which this kernel lacks (see the fixture)");
+        }
+
+        return excluded;
+    }
 
     /// <summary>
     /// Fixtures of which libbpf loads all but some programs: those programs (each refused by libbpf when loaded alone, which
@@ -35,7 +45,7 @@ public class LoadTests
     {
         ["verify_mixed"] = (["refused_middle"], "refused by the verifier on purpose (VerificationTests)"),
         ["tracing"] = KernelFeatureProbe.Probe(KernelFeature.Trampolines) is (false, var finding)
-            ? (["fentry_unlinkat", "fexit_unlinkat", "lsm_file_open"], $"they need BPF trampolines: {finding}")
+            ? (Fixtures.TracingTrampolinePrograms, $"they need BPF trampolines: {finding}")
             : ([], "the kernel has trampolines"),
     };
 
