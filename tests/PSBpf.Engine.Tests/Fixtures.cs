@@ -16,6 +16,9 @@ internal static class Fixtures
 
     public static string Oracle => Path.Combine(BuildDir, "oracle");
 
+    /// <summary>The programs of the tracing fixture that need BPF trampolines (fentry, fexit, lsm).</summary>
+    public static readonly string[] TracingTrampolinePrograms = ["fentry_unlinkat", "fexit_unlinkat", "lsm_file_open"];
+
     public static string Object(string name) => Path.Combine(BuildDir, name + ".bpf.o");
 
     /// <summary>Every fixture object the build produced.</summary>

@@ -11,34 +11,15 @@ public sealed class FreplaceTests
 {
     private static readonly byte[] Frame = TestPackets.Udp(9);
 
-    [Fact]
-    public void Freplace_replaces_a_function_of_its_target_program_where_the_kernel_has_trampolines()
+    [FactWhereKernelHas(KernelFeature.Trampolines)]
+    public void Freplace_ReplacesAFunctionOfItsTargetWhereSupported()
     {
         int before = KernelObjects.BpfHandles();
         using (var target = BpfObject.Open(Fixtures.Object("freplace_target")))
         using (var obj = BpfObject.Open(Fixtures.Object("freplace")))
         {
-            target.Load();
-            var xdp = target.Programs["xdp_decide"];
-            Assert.Equal("XDP_PASS", xdp.Run(new BpfRunOptions { Data = Frame }).Action);
-            var drop = obj.Programs["drop_all"];
-            Assert.Equal(BpfProgramType.ext, drop.Type);
-            Assert.Equal("decide", drop.AttachTarget);
-            drop.SetAttachTarget(xdp);
-            Assert.Equal(xdp.Id, drop.AttachProgramId);
-            Assert.True(drop.CanAutoAttach);
-            try
-            {
-                obj.Load();
-            }
-            catch (BpfSyscallException e) when (e.Errno == Native.Errno.EPERM)
-            {
-                // the target resolved (a wrong one fails before the kernel sees it, see below); the kernel has no trampolines
-                Assert.Contains("trampoline", e.Message, StringComparison.Ordinal);
-                Assert.Null(drop.Id);
-                return;
-            }
-
+            var (xdp, drop) = Aim(target, obj);
+            obj.Load();
             using (var link = Assert.IsType<TracingLink>(drop.Attach()))
             {
                 Assert.Equal(BpfLinkType.tracing, Counters.KernelLink(link).Type);
@@ -49,6 +30,41 @@ public sealed class FreplaceTests
         }
 
         Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    [FactWhereKernelLacks(KernelFeature.Trampolines)]
+    public void Freplace_RefusedWithoutTrampolines()
+    {
+        int before = KernelObjects.BpfHandles();
+        using (var target = BpfObject.Open(Fixtures.Object("freplace_target")))
+        using (var obj = BpfObject.Open(Fixtures.Object("freplace")))
+        {
+            var (xdp, drop) = Aim(target, obj);
+            // the target resolved (a wrong one fails before the kernel sees it, see below); the kernel has no trampolines
+            var e = Assert.Throws<BpfSyscallException>(() => obj.Load());
+            UnsupportedLinkTests.AssertRefusedForTrampolines(e);
+            Assert.Contains("'drop_all'", e.Message, StringComparison.Ordinal);
+            Assert.Null(drop.Id);
+            Assert.False(obj.IsLoaded);
+            Assert.Equal("XDP_PASS", xdp.Run(new BpfRunOptions { Data = Frame }).Action); // the target is untouched
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    /// <summary>Loads the target and points the freplace program at its decide(): what both outcomes start from.</summary>
+    private static (BpfProgram Xdp, BpfProgram Drop) Aim(BpfObject target, BpfObject obj)
+    {
+        target.Load();
+        var xdp = target.Programs["xdp_decide"];
+        Assert.Equal("XDP_PASS", xdp.Run(new BpfRunOptions { Data = Frame }).Action);
+        var drop = obj.Programs["drop_all"];
+        Assert.Equal(BpfProgramType.ext, drop.Type);
+        Assert.Equal("decide", drop.AttachTarget);
+        drop.SetAttachTarget(xdp);
+        Assert.Equal(xdp.Id, drop.AttachProgramId);
+        Assert.True(drop.CanAutoAttach);
+        return (xdp, drop);
     }
 
     [Fact]

@@ -177,22 +177,32 @@ public class PoisonExplanationTests
         Assert.Contains("failed to resolve CO-RE relocation", e.Message);
     }
 
-    /// <summary>Here (no trampolines) fentry loads fail with EPERM although we are root; elsewhere they load.</summary>
-    [Fact]
-    public void TracingProgramRefusedDespitePrivilegesSaysWhy()
+    /// <summary>Without trampolines the kernel refuses an lsm program with EPERM although we are root; the error says why.</summary>
+    [FactWhereKernelLacks(KernelFeature.Trampolines)]
+    public void TracingProgramRefusedWithoutTrampolinesSaysWhy()
     {
         using var obj = BpfObject.Open(Fixtures.Object("tracing"));
-        foreach (var p in obj.Programs) p.AutoLoad = p.Name == "fentry_unlinkat";
-        try
-        {
-            obj.Load();
-            Assert.NotNull(obj.Programs["fentry_unlinkat"].Tag); // a kernel with BPF trampolines
-        }
-        catch (BpfSyscallException e) when (e.Errno == 1)
-        {
-            Assert.Contains("trampoline", e.Message);
-            Assert.DoesNotContain("needs CAP_BPF", e.Message);
-        }
+        foreach (var p in obj.Programs) p.AutoLoad = p.Name == "lsm_file_open";
+        var e = Assert.Throws<BpfSyscallException>(() => obj.Load());
+        UnsupportedLinkTests.AssertRefusedForTrampolines(e);
+        Assert.Contains("lsm_file_open", e.Message, StringComparison.Ordinal);
+        Assert.Null(obj.Programs["lsm_file_open"].Id);
+    }
+
+    /// <summary>Where trampolines exist, fentry, fexit and lsm programs load with libbpf's tags.</summary>
+    [FactWhereKernelHas(KernelFeature.Trampolines)]
+    public void TracingProgramsLoadWhereTrampolinesExist()
+    {
+        string only = string.Join(',', Fixtures.TracingTrampolinePrograms);
+        using var oracle = Oracle.Run("load", Fixtures.Object("tracing"), "--only", only);
+        Assert.False(oracle.RootElement.TryGetProperty("error", out var err), $"libbpf failed to load {only}: {err}");
+        var tags = oracle.RootElement.GetProperty("programs").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("tag").GetString());
+        using var obj = BpfObject.Open(Fixtures.Object("tracing"));
+        foreach (var p in obj.Programs) p.AutoLoad = Fixtures.TracingTrampolinePrograms.Contains(p.Name);
+        obj.Load();
+        Assert.Equal(Fixtures.TracingTrampolinePrograms.Order(StringComparer.Ordinal), tags.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, tag) in tags) Assert.Equal(tag, obj.Programs[name].Tag);
     }
 }
 

@@ -45,7 +45,9 @@ public static class BpfDisassembler
     {
         ArgumentNullException.ThrowIfNull(program);
         var fd = program.LoadedFd();
-        return Xlated(fd, program.Name, $"program '{program.Name}'", style);
+        // the object's own names: the kernel keeps only the first 15 bytes of a map's name
+        var own = program.Object.Maps.Where(m => m.Id is not null).ToDictionary(m => m.Id!.Value, m => m.Name);
+        return Xlated(fd, program.Name, $"program '{program.Name}'", style, own);
     }
 
     /// <summary>
@@ -57,7 +59,7 @@ public static class BpfDisassembler
         using var fd = Bpf.GetFdById(BpfCommand.ProgGetFdById, id);
         if (fd is null) return null;
         string name = ProgramName(fd);
-        return Xlated(fd, name, $"program {id} ('{name}')", style);
+        return Xlated(fd, name, $"program {id} ('{name}')", style, null);
     }
 
     private static unsafe string ProgramName(BpfFd fd)
@@ -66,11 +68,11 @@ public static class BpfDisassembler
         return NativeText.CString(info.name, 16);
     }
 
-    private static List<BpfInstructionLine> Xlated(BpfFd fd, string name, string subject, BpfDisassemblyStyle style)
+    private static List<BpfInstructionLine> Xlated(BpfFd fd, string name, string subject, BpfDisassemblyStyle style, Dictionary<uint, string>? ownMaps)
     {
         var bytes = Bpf.ProgGetXlated(fd, out _, out var jited)
             ?? throw new UnauthorizedAccessException($"the kernel returned no translated instructions for {subject}: it shows them only to CAP_SYS_ADMIN and hides them under kernel.kptr_restrict");
-        var names = new Dictionary<uint, string?>();
+        var names = ownMaps?.ToDictionary(e => e.Key, string? (e) => e.Value) ?? [];
         var context = new BpfDisassemblyContext
         {
             Xlated = true,
