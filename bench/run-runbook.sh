@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cold start of the pwsh runbook (issue #13), whole processes: a fresh `pwsh -NoProfile -File bench/runbook.ps1` per
+# sample, alternating with a fresh pwsh running an empty script, for each stage (import; import + Import-BpfObject;
+# the full runbook: import, open, load, attach, remove). Prints the medians, PSBpf's share (stage minus empty script,
+# pair by pair) and the peak memory (max RSS, /usr/bin/time) over the empty script's. Root (it loads programs).
+#   bench/run-runbook.sh [samples] [module manifest] [object]   default: 9 samples, out/PSBpf/<version>, bootstrap fixture
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+n="${1:-9}"
+manifest="${2:-$(ls -d "$repo"/out/PSBpf/*/ | tail -1)PSBpf.psd1}"
+obj="${3:-$repo/tests/fixtures/build/bootstrap.bpf.o}"
+[ -f "$manifest" ] || { echo "no module at $manifest: run ./build.ps1 -SkipTests first" >&2; exit 1; }
+[ -f "$obj" ] || make -s -C "$repo/tests/fixtures" OUT="$repo/tests/fixtures/build"
+pwsh_cmd=(pwsh -NoProfile -NonInteractive -File)
+echo "pwsh $(pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'), CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc), kernel $(uname -r)"
+
+# one sample: wall milliseconds and max RSS in KiB of a whole pwsh process
+sample() {
+  local t0 t1 rss tf
+  tf=$(mktemp)
+  t0=$(date +%s%N)
+  /usr/bin/time -o "$tf" -f '%M' "${pwsh_cmd[@]}" "$@" >/dev/null 2>&1 || { echo "failed: pwsh $*" >&2; exit 1; }
+  t1=$(date +%s%N)
+  rss=$(tail -1 "$tf"); rm -f "$tf"
+  echo "$(( (t1 - t0) / 1000000 )) $rss"
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+sample "$here/empty.ps1" >/dev/null # warm the page cache
+echo "| stage | empty script (median) | with PSBpf (median) | PSBpf's share (median of pairs) | peak memory over the empty script |"
+echo "|---|---|---|---|---|"
+for stage in import open full; do
+  e=(); s=(); d=(); m=()
+  for _ in $(seq "$n"); do
+    read -r ew er < <(sample "$here/empty.ps1")
+    read -r sw sr < <(sample "$here/runbook.ps1" "$manifest" "$obj" "$stage")
+    e+=("$ew"); s+=("$sw"); d+=("$((sw - ew))"); m+=("$(( (sr - er) / 1024 ))")
+  done
+  case $stage in import) label='Import-Module PSBpf';; open) label='+ Import-BpfObject';; full) label='full runbook (import, open, load, attach, remove)';; esac
+  echo "| $label | $(median "${e[@]}") ms | $(median "${s[@]}") ms | $(median "${d[@]}") ms | $(median "${m[@]}") MiB |"
+done
