@@ -226,7 +226,8 @@ internal sealed class ElfLayout
                 throw Error($"#{NamesIndex}", null, $"e_shstrndx {NamesIndex} names a section of type {type}, not a string table");
             }
 
-            CheckInFile(NamesIndex, offset, size);
+            // Its own name is in it, so until it is known to fit the file it can only be named by its index.
+            CheckInFile(NamesIndex, offset, size, $"#{NamesIndex} (the section name table)");
             _names = _source.Slice((long)offset, (int)size);
         }
 
@@ -273,18 +274,18 @@ internal sealed class ElfLayout
         CheckNameScans(lookups);
     }
 
-    private void CheckInFile(int index, ulong offset, ulong size)
+    private void CheckInFile(int index, ulong offset, ulong size, string? label = null)
     {
         long length = _source.Length;
         if (offset > (ulong)length || size > (ulong)length - offset)
         {
-            throw Error(NameOf(index), (long)Math.Min(offset, long.MaxValue),
+            throw Error(label ?? NameOf(index), (long)Math.Min(offset, long.MaxValue),
                 $"section data ({size} bytes at file offset 0x{offset:x}) extends beyond the end of the {length}-byte file");
         }
 
         if (size > int.MaxValue)
         {
-            throw Error(NameOf(index), (long)offset, $"section of {size} bytes: sections of 2 GiB or more are not supported");
+            throw Error(label ?? NameOf(index), (long)offset, $"section of {size} bytes: sections of 2 GiB or more are not supported");
         }
     }
 
