@@ -20,7 +20,7 @@ internal sealed class ElfFileSource : ElfSource
 
     public ElfFileSource(string path)
     {
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
             Length = RandomAccess.GetLength(_handle);
