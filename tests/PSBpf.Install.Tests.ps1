@@ -92,7 +92,7 @@ Import-Module PSBpf
 
 Describe 'Cold start' {
     It 'ships ReadyToRun images that a fresh pwsh uses instead of JIT-compiling the engine' {
-        foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll') {
+        foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll', 'ELFSharp.dll') {
             $stream = [IO.File]::OpenRead((Join-Path $moduleDir $name))
             try {
                 $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
