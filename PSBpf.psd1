@@ -1,6 +1,6 @@
 #
 # Module manifest for PSBpf: eBPF for PowerShell 7 on Linux.
-# build.ps1 copies this file into out/PSBpf/<ModuleVersion>/ next to PSBpf.dll and PSBpf.Engine.dll.
+# build.ps1 copies this file into out/PSBpf/<ModuleVersion>/ next to PSBpf.dll, PSBpf.Engine.dll and ELFSharp.dll.
 # tests/PSBpf.Module.Tests checks that CmdletsToExport equals the cmdlets PSBpf.dll defines.
 #
 @{
@@ -15,7 +15,8 @@
     CompatiblePSEditions   = @('Core')
 
     # The engine is also a .NET library for C# callers; loading it explicitly makes [PSBpf.Engine.BpfObject] usable at once.
-    RequiredAssemblies     = @('PSBpf.Engine.dll')
+    # ELFSharp (NuGet) is the engine's ELF reader; listed first so that it loads from the module folder.
+    RequiredAssemblies     = @('ELFSharp.dll', 'PSBpf.Engine.dll')
     FormatsToProcess       = @('PSBpf.format.ps1xml')
 
     CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram')

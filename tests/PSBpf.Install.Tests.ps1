@@ -34,6 +34,16 @@ Describe 'Installing PSBpf' {
         @($info.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($dllCmdlets | Sort-Object)
     }
 
+    It 'ships exactly its files: the module, the engine and its ELF reader (ELFSharp, with its licence), views and help' {
+        $files = @(Get-ChildItem -LiteralPath $moduleDir -Recurse -File | ForEach-Object {
+                [IO.Path]::GetRelativePath($moduleDir, $_.FullName) } | Sort-Object)
+        $files | Should -Be @('ELFSharp.dll', 'ELFSharp.LICENSE', 'en-US/about_PSBpf.help.txt', 'en-US/PSBpf.dll-Help.xml', 'LICENSE',
+            'PSBpf.dll', 'PSBpf.Engine.dll', 'PSBpf.format.ps1xml', 'PSBpf.psd1')
+        (Import-PowerShellDataFile $manifest).RequiredAssemblies | Should -Be @('ELFSharp.dll', 'PSBpf.Engine.dll')
+        [PSBpf.Engine.Elf.ElfFile].Assembly.GetReferencedAssemblies().Name | Should -Contain 'ELFSharp'
+        [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'ELFSharp' }).Location | Should -Be (Join-Path $moduleDir 'ELFSharp.dll')
+    }
+
     It 'ships its licence and names no addresses it does not have' {
         Join-Path $moduleDir 'LICENSE' | Should -Exist
         Get-Content (Join-Path $moduleDir 'LICENSE') -TotalCount 1 | Should -Be 'MIT License'
@@ -59,6 +69,7 @@ Install-PSResource -Name PSBpf -Repository PSBpfLocal -Scope CurrentUser -TrustR
             Get-ChildItem -LiteralPath $repo -Filter 'PSBpf.*.nupkg' | Should -HaveCount 1
             $installed = Join-Path $homeDir '.local/share/powershell/Modules/PSBpf'
             Join-Path $installed "$((Get-Module PSBpf).Version)/PSBpf.dll" | Should -Exist
+            Join-Path $installed "$((Get-Module PSBpf).Version)/ELFSharp.dll" | Should -Exist
 
             # a new pwsh finds it by name on its module path, with its views and help, and it works
             $use = Invoke-ChildPwsh $homeDir @"
@@ -81,7 +92,7 @@ Import-Module PSBpf
 
 Describe 'Cold start' {
     It 'ships ReadyToRun images that a fresh pwsh uses instead of JIT-compiling the engine' {
-        foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll') {
+        foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll', 'ELFSharp.dll') {
             $stream = [IO.File]::OpenRead((Join-Path $moduleDir $name))
             try {
                 $pe = [Reflection.PortableExecutable.PEReader]::new($stream)

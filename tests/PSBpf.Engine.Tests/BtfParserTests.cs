@@ -17,7 +17,7 @@ public class BtfParserTests
     public void FixtureBtfMatchesBpftool(string name)
     {
         var path = Fixtures.Object(name);
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         var btf = BtfSpec.Parse(elf.FindSection(".BTF")!.Data, path);
         using var dump = Bpftool.Json("btf", "dump", "file", path);
         AssertSame(btf, dump);
@@ -28,7 +28,8 @@ public class BtfParserTests
     [MemberData(nameof(Objects))]
     public void EncoderRoundTripsFixtureBtf(string name)
     {
-        var raw = ElfFile.Open(Fixtures.Object(name)).FindSection(".BTF")!.Data.ToArray();
+        using var elf = ElfFile.Open(Fixtures.Object(name));
+        var raw = elf.FindSection(".BTF")!.Data.ToArray();
         var encoded = new BtfEncoder(BtfSpec.Parse(raw, name)).Encode();
         Assert.Equal(raw, encoded);
     }

@@ -15,7 +15,8 @@ public class BtfSanitizerTests
     [Fact]
     public void FullySupportedKernelGetsTheBlobUnchanged()
     {
-        var raw = ElfFile.Open(Fixtures.Object("sections")).FindSection(".BTF")!.Data.ToArray();
+        using var elf = ElfFile.Open(Fixtures.Object("sections"));
+        var raw = elf.FindSection(".BTF")!.Data.ToArray();
         Assert.Same(raw, BtfSanitizer.Sanitize(raw, BtfFeatures.All));
     }
 

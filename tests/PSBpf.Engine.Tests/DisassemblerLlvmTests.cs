@@ -53,7 +53,7 @@ public class DisassemblerLlvmTests
     private static void SectionsMatchObjdump(string path)
     {
         var expected = DisassemblerObjdump.Run(path);
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         int compared = 0;
         foreach (var section in elf.Sections.Where(s => (s.Flags & ElfSectionFlags.ExecInstr) != 0 && s.Size > 0))
         {

@@ -11,7 +11,7 @@ public class ElfReaderTests
     public void UserSpaceSymbolsMatchNm()
     {
         var path = Path.Combine(Fixtures.BuildDir, "uprobe_target");
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         Assert.Equal(ElfMachine.X86_64, elf.Machine);
         Assert.False(elf.IsBigEndian);
         var nm = Run("nm", "--defined-only", path).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -28,7 +28,7 @@ public class ElfReaderTests
     public void BuildIdNoteMatchesReadelf()
     {
         var path = Path.Combine(Fixtures.BuildDir, "uprobe_target");
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         var note = elf.Sections.Where(s => s.Type == ElfSectionType.Note).SelectMany(elf.ReadNotes).Single(n => n.Name == "GNU" && n.Type == 3);
         string buildId = Convert.ToHexString(note.Descriptor.Span).ToLowerInvariant();
         Assert.Contains($"Build ID: {buildId}", Run("readelf", "-n", path));
@@ -38,7 +38,7 @@ public class ElfReaderTests
     public void BpfObjectSectionsMatchReadelf()
     {
         var path = Fixtures.Object("bootstrap");
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         Assert.Equal(ElfMachine.Bpf, elf.Machine);
         var readelf = Run("readelf", "-SW", path);
         foreach (var s in elf.Sections.Skip(1))

@@ -36,8 +36,12 @@ public class MalformedInputTests
             }
             catch (BpfFormatException e)
             {
-                Assert.True(e.InnerException is null, $"{label}: internal {e.InnerException?.GetType().Name} wrapped: {e.InnerException}");
+                // Only ELFSharp's exceptions may be wrapped (it reports bad input as whatever its reads run into), and
+                // then the message must say which part of the file it was reading; anything else is one of our bugs.
+                Assert.True(e.InnerException is null || ThrownByElfSharp(e.InnerException), $"{label}: internal {e.InnerException?.GetType().Name} wrapped: {e.InnerException}");
+                Assert.True(e.InnerException is null || e.SectionName is not null, $"{label}: wrapped ELFSharp error names no part of the file: {e.Message}");
                 Assert.False(string.IsNullOrWhiteSpace(e.Detail), label);
+                Assert.StartsWith(fixture, e.Message, StringComparison.Ordinal);
                 rejected++;
             }
             catch (Exception e)
@@ -105,6 +109,10 @@ public class MalformedInputTests
         var e = Assert.ThrowsAny<BpfFormatException>(() => BpfObject.Open(cut, "cut"));
         Assert.Contains("beyond the end", e.Message);
     }
+
+    /// <summary>True when the innermost frame of <paramref name="e"/> is ELFSharp's code.</summary>
+    internal static bool ThrownByElfSharp(Exception e) =>
+        e.StackTrace?.TrimStart().StartsWith("at ELFSharp.", StringComparison.Ordinal) == true;
 
     private static byte[] Header(byte cls)
     {

@@ -1,42 +1,68 @@
 using System.Text;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+using ELFSharp.ELF.Segments;
 
 namespace PSBpf.Engine.Elf;
 
 /// <summary>
-/// A bounds-checked ELF64 reader over an in-memory image: header, sections, string tables,
-/// symbol tables, REL/RELA and notes. Reads either byte order; callers decide what they accept.
-/// Every malformation is reported as a <see cref="BpfFormatException"/>.
+/// An ELF64 file read through ELFSharp: header, sections and their names, symbol tables, program headers. On top of it,
+/// what ELFSharp does not do: sh_link/sh_info, REL/RELA records and every note of a note section (ELFSharp reads only a
+/// section's first note), and bounds that hold before ELFSharp allocates anything (<see cref="ElfLayout"/>). Reads either
+/// byte order; callers decide what they accept. Every malformation is reported as a <see cref="BpfFormatException"/>,
+/// ELFSharp's own exceptions included (wrapped, naming the part of the file it was reading).
 /// </summary>
-public sealed class ElfFile
+public sealed class ElfFile : IDisposable
 {
-    private const int HeaderSize = 64;
-    private const int SectionHeaderSize = 64;
     private const int SymbolSize = 24;
 
-    private readonly ElfBytes _bytes;
+    private readonly ElfSource _source;
+    private readonly ELF<ulong> _elf;
     private readonly ElfSection[] _sections;
     private readonly Dictionary<string, ElfSection> _byName = new(StringComparer.Ordinal);
     private IReadOnlyList<ElfSymbol>? _symbols;
     private IReadOnlyList<ElfSymbol>? _dynamicSymbols;
 
-    private ElfFile(string? name, ReadOnlyMemory<byte> image, ElfBytes bytes)
+    private ElfFile(string? name, ElfSource source)
     {
         Name = name;
-        Image = image;
-        _bytes = bytes;
-        IsBigEndian = bytes.BigEndian;
-        Type = bytes.U16(16, "e_type");
-        Machine = (ElfMachine)bytes.U16(18, "e_machine");
-        OsAbi = bytes.U8(7, "e_ident[EI_OSABI]");
-        Entry = bytes.U64(24, "e_entry");
-        _sections = ReadSections();
-        ProgramHeaders = ReadProgramHeaders();
+        _source = source;
+        var layout = ElfLayout.Read(source, name);
+        var stream = new ElfSourceStream(source);
+        try
+        {
+            _elf = ELFReader.Load<ulong>(stream, shouldOwnStream: false);
+        }
+        catch (Exception e) when (IsReaderFailure(e))
+        {
+            throw new BpfFormatException(name, layout.Describe(stream.LastSeek), stream.LastSeek, $"ELFSharp could not read this part of the file: {e.Message}", e);
+        }
+
+        IsBigEndian = layout.BigEndian;
+        OsAbi = layout.OsAbi;
+        Type = (ushort)_elf.Type;
+        Machine = (ElfMachine)(ushort)_elf.Machine;
+        Entry = _elf.EntryPoint;
+        var sections = _elf.Sections;
+        _sections = new ElfSection[sections.Count];
+        for (int i = 0; i < _sections.Length; i++)
+        {
+            var s = sections[i];
+            var type = (ElfSectionType)(uint)s.Type;
+            bool hasData = i > 0 && type is not (ElfSectionType.NoBits or ElfSectionType.Null);
+            _sections[i] = new ElfSection(i, s.Name ?? string.Empty, type, (ElfSectionFlags)s.RawFlags, s.LoadAddress, s.Offset, s.Size,
+                layout.Link(i), layout.Info(i), s.Alignment, s.EntrySize, hasData ? ReadData : null);
+            if (i > 0)
+            {
+                _byName.TryAdd(_sections[i].Name, _sections[i]);
+            }
+        }
+
+        ProgramHeaders = _elf.Segments.Select(p => new ElfProgramHeader((uint)p.Type, (uint)p.Flags, (ulong)p.Offset, p.Address, (ulong)p.FileSize, p.Size)).ToArray();
     }
 
     /// <summary>Name used in error messages (usually the file path).</summary>
     public string? Name { get; }
-    /// <summary>The whole image.</summary>
-    public ReadOnlyMemory<byte> Image { get; }
     /// <summary>True when the image is big-endian (ELFDATA2MSB).</summary>
     public bool IsBigEndian { get; }
     /// <summary>e_type: 1 relocatable, 2 executable, 3 shared object.</summary>
@@ -53,44 +79,34 @@ public sealed class ElfFile
     public IReadOnlyList<ElfProgramHeader> ProgramHeaders { get; }
 
     /// <summary>Symbols of the first SHT_SYMTAB section (empty when there is none).</summary>
-    public IReadOnlyList<ElfSymbol> Symbols => _symbols ??= ReadSymbolTable(ElfSectionType.SymTab);
+    public IReadOnlyList<ElfSymbol> Symbols => _symbols ??= ReadSymbolTable(ElfSectionType.SymTab, ".strtab");
 
     /// <summary>Symbols of the SHT_DYNSYM section (empty when there is none).</summary>
-    public IReadOnlyList<ElfSymbol> DynamicSymbols => _dynamicSymbols ??= ReadSymbolTable(ElfSectionType.DynSym);
+    public IReadOnlyList<ElfSymbol> DynamicSymbols => _dynamicSymbols ??= ReadSymbolTable(ElfSectionType.DynSym, ".dynstr");
 
-    /// <summary>Reads an ELF image; throws <see cref="BpfFormatException"/> if it is not a valid ELF64 file.</summary>
-    public static ElfFile Parse(ReadOnlyMemory<byte> image, string? name = null)
+    /// <summary>Reads an ELF image in memory; throws <see cref="BpfFormatException"/> if it is not a valid ELF64 file.</summary>
+    public static ElfFile Parse(ReadOnlyMemory<byte> image, string? name = null) => new(name, new ElfMemorySource(image));
+
+    /// <summary>
+    /// Opens a file from disk. Headers and symbols are read now; section contents when first used, so keep the file
+    /// open (do not dispose it) until the sections you need have been read.
+    /// </summary>
+    public static ElfFile Open(string path)
     {
-        var span = image.Span;
-        if (span.Length < 4 || span[0] != 0x7f || span[1] != (byte)'E' || span[2] != (byte)'L' || span[3] != (byte)'F')
+        var source = new ElfFileSource(path);
+        try
         {
-            throw new BpfFormatException(name, null, 0, "not an ELF file (missing \\x7fELF magic)");
+            return new ElfFile(path, source);
         }
-
-        if (span.Length < HeaderSize)
+        catch
         {
-            throw new BpfFormatException(name, null, 0, $"truncated ELF header: {span.Length} bytes, need {HeaderSize}");
+            source.Dispose();
+            throw;
         }
-
-        if (span[4] != 2)
-        {
-            throw new BpfFormatException(name, null, 4, span[4] == 1
-                ? "32-bit ELF (ELFCLASS32) is not supported; BPF objects are ELF64"
-                : $"invalid ELF class {span[4]}");
-        }
-
-        bool bigEndian = span[5] switch
-        {
-            1 => false,
-            2 => true,
-            _ => throw new BpfFormatException(name, null, 5, $"invalid ELF data encoding {span[5]}"),
-        };
-
-        return new ElfFile(name, image, new ElfBytes(image, bigEndian, name, null));
     }
 
-    /// <summary>Reads a file from disk.</summary>
-    public static ElfFile Open(string path) => Parse(File.ReadAllBytes(path), path);
+    /// <summary>Closes the file; contents read so far stay available.</summary>
+    public void Dispose() => _source.Dispose();
 
     /// <summary>The first section with this name, or null.</summary>
     public ElfSection? FindSection(string name) => _byName.GetValueOrDefault(name);
@@ -136,7 +152,7 @@ public sealed class ElfFile
         return result;
     }
 
-    /// <summary>Reads the notes of an SHT_NOTE section.</summary>
+    /// <summary>Reads every note of an SHT_NOTE section (ELFSharp's note section holds only the first).</summary>
     public IReadOnlyList<ElfNote> ReadNotes(ElfSection section)
     {
         var b = For(section);
@@ -159,18 +175,20 @@ public sealed class ElfFile
         return notes;
     }
 
-    /// <summary>Reads a NUL-terminated string at <paramref name="offset"/> in a string table section.</summary>
+    /// <summary>Reads the NUL-terminated string at <paramref name="offset"/> in a string table section, through ELFSharp's table.</summary>
     public string ReadString(ElfSection table, uint offset)
     {
-        var b = For(table);
-        var s = b.Span(offset, b.Length - offset, "string");
-        int nul = s.IndexOf((byte)0);
-        if (nul < 0)
+        if (_elf.Sections[table.Index] is not StringTable<ulong> strings)
         {
-            throw b.Error(offset, "string is not NUL-terminated");
+            throw new BpfFormatException(Name, table.Name, null, $"section type is {table.Type}, not a string table");
         }
 
-        return Encoding.UTF8.GetString(s[..nul]);
+        if (offset >= table.Size || For(table).Span(offset, (long)table.Size - offset, "string").IndexOf((byte)0) < 0)
+        {
+            throw new BpfFormatException(Name, table.Name, offset, $"string at offset {offset} is not NUL-terminated inside the {table.Size}-byte table");
+        }
+
+        return strings[offset];
     }
 
     /// <summary>Maps a virtual address to a file offset through the PT_LOAD segments (null when unmapped).</summary>
@@ -189,152 +207,30 @@ public sealed class ElfFile
 
     internal ElfBytes For(ElfSection section) => new(section.Data, IsBigEndian, Name, section.Name);
 
+    // ELFSharp reports bad input as whatever its reads run into; I/O errors other than the end of the file are not
+    // format errors and pass through.
+    private static bool IsReaderFailure(Exception e) =>
+        e is not (OutOfMemoryException or BpfFormatException) && (e is not IOException || e is EndOfStreamException);
+
     private static long Align4(uint n) => (n + 3L) & ~3L;
 
-    private ElfSection[] ReadSections()
+    private ReadOnlyMemory<byte> ReadData(ElfSection section)
     {
-        ulong shoff = _bytes.U64(40, "e_shoff");
-        ushort shentsize = _bytes.U16(58, "e_shentsize");
-        uint shnum = _bytes.U16(60, "e_shnum");
-        uint shstrndx = _bytes.U16(62, "e_shstrndx");
-        if (shoff == 0)
+        try
         {
-            return [];
+            return _source.Slice((long)section.Offset, (int)section.Size);
         }
-
-        if (shentsize != SectionHeaderSize)
+        catch (EndOfStreamException e)
         {
-            throw _bytes.Error(58, $"e_shentsize is {shentsize}, expected {SectionHeaderSize}");
+            throw new BpfFormatException(Name, section.Name, (long)section.Offset, e.Message, e);
         }
-
-        if (shoff > (ulong)_bytes.Length)
+        catch (ObjectDisposedException e)
         {
-            throw _bytes.Error(40, $"section header table offset 0x{shoff:x} is beyond the end of the {_bytes.Length}-byte file");
+            throw new InvalidOperationException($"section {section.Name} of {Name} was not read while the file was open", e);
         }
-
-        if (shnum == 0)
-        {
-            // More than 0xff00 sections: the real count is in section 0's sh_size.
-            shnum = (uint)Math.Min(_bytes.U64((long)shoff + 32, "section 0 sh_size"), uint.MaxValue);
-        }
-
-        if (shstrndx == 0xffff)
-        {
-            shstrndx = _bytes.U32((long)shoff + 40, "section 0 sh_link");
-        }
-
-        _bytes.Check((long)shoff, (long)shnum * SectionHeaderSize, "section header table");
-        var raw = new (uint name, uint type, ulong flags, ulong addr, ulong off, ulong size, uint link, uint info, ulong align, ulong entsize)[shnum];
-        for (int i = 0; i < shnum; i++)
-        {
-            long h = (long)shoff + (long)i * SectionHeaderSize;
-            raw[i] = (_bytes.U32(h, "sh_name"), _bytes.U32(h + 4, "sh_type"), _bytes.U64(h + 8, "sh_flags"),
-                _bytes.U64(h + 16, "sh_addr"), _bytes.U64(h + 24, "sh_offset"), _bytes.U64(h + 32, "sh_size"),
-                _bytes.U32(h + 40, "sh_link"), _bytes.U32(h + 44, "sh_info"), _bytes.U64(h + 48, "sh_addralign"),
-                _bytes.U64(h + 56, "sh_entsize"));
-        }
-
-        if (shnum > 0 && shstrndx >= shnum)
-        {
-            throw _bytes.Error(62, $"e_shstrndx {shstrndx} is out of range ({shnum} sections)");
-        }
-
-        ReadOnlyMemory<byte> names = ReadOnlyMemory<byte>.Empty;
-        if (shnum > 0 && shstrndx != 0)
-        {
-            var s = raw[shstrndx];
-            names = SectionData(s.off, s.size, (ElfSectionType)s.type, $"section header string table (index {shstrndx})");
-        }
-
-        var sections = new ElfSection[shnum];
-        for (int i = 0; i < shnum; i++)
-        {
-            var r = raw[i];
-            string name = NameAt(names, r.name, i);
-            var type = (ElfSectionType)r.type;
-            var data = i == 0 ? ReadOnlyMemory<byte>.Empty : SectionData(r.off, r.size, type, name);
-            sections[i] = new ElfSection(i, name, type, (ElfSectionFlags)r.flags, r.addr, r.off, r.size, r.link, r.info, r.align, r.entsize, data);
-            if (i > 0)
-            {
-                _byName.TryAdd(name, sections[i]);
-            }
-        }
-
-        return sections;
     }
 
-    private ReadOnlyMemory<byte> SectionData(ulong offset, ulong size, ElfSectionType type, string name)
-    {
-        if (type is ElfSectionType.NoBits or ElfSectionType.Null)
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-
-        if (offset > (ulong)_bytes.Length || size > (ulong)_bytes.Length - offset)
-        {
-            throw new BpfFormatException(Name, name, (long)Math.Min(offset, long.MaxValue),
-                $"section data ({size} bytes at file offset 0x{offset:x}) extends beyond the end of the {_bytes.Length}-byte file");
-        }
-
-        return Image.Slice((int)offset, (int)size);
-    }
-
-    private string NameAt(ReadOnlyMemory<byte> names, uint offset, int index)
-    {
-        if (names.IsEmpty && offset == 0)
-        {
-            return string.Empty;
-        }
-
-        var span = names.Span;
-        if (offset >= span.Length)
-        {
-            throw new BpfFormatException(Name, ".shstrtab", offset, $"name offset {offset} of section {index} is outside the {span.Length}-byte section name table");
-        }
-
-        var rest = span[(int)offset..];
-        int nul = rest.IndexOf((byte)0);
-        if (nul < 0)
-        {
-            throw new BpfFormatException(Name, ".shstrtab", offset, $"name of section {index} is not NUL-terminated");
-        }
-
-        return Encoding.UTF8.GetString(rest[..nul]);
-    }
-
-    private ElfProgramHeader[] ReadProgramHeaders()
-    {
-        ulong phoff = _bytes.U64(32, "e_phoff");
-        ushort phentsize = _bytes.U16(54, "e_phentsize");
-        ushort phnum = _bytes.U16(56, "e_phnum");
-        if (phoff == 0 || phnum == 0)
-        {
-            return [];
-        }
-
-        if (phentsize != 56)
-        {
-            throw _bytes.Error(54, $"e_phentsize is {phentsize}, expected 56");
-        }
-
-        if (phoff > (ulong)_bytes.Length)
-        {
-            throw _bytes.Error(32, $"program header table offset 0x{phoff:x} is beyond the end of the file");
-        }
-
-        _bytes.Check((long)phoff, phnum * 56L, "program header table");
-        var result = new ElfProgramHeader[phnum];
-        for (int i = 0; i < phnum; i++)
-        {
-            long h = (long)phoff + i * 56L;
-            result[i] = new ElfProgramHeader(_bytes.U32(h, "p_type"), _bytes.U32(h + 4, "p_flags"), _bytes.U64(h + 8, "p_offset"),
-                _bytes.U64(h + 16, "p_vaddr"), _bytes.U64(h + 32, "p_filesz"), _bytes.U64(h + 40, "p_memsz"));
-        }
-
-        return result;
-    }
-
-    private IReadOnlyList<ElfSymbol> ReadSymbolTable(ElfSectionType kind)
+    private IReadOnlyList<ElfSymbol> ReadSymbolTable(ElfSectionType kind, string stringTable)
     {
         var table = _sections.FirstOrDefault(s => s.Type == kind);
         if (table is null)
@@ -342,43 +238,22 @@ public sealed class ElfFile
             return [];
         }
 
-        var b = For(table);
-        if (table.Size % SymbolSize != 0)
+        // ELFSharp takes the names from the one section called .strtab (.dynstr); ElfLayout checked that sh_link names
+        // a section of that name, this that it is the one ELFSharp used.
+        if (!_elf.TryGetSection(stringTable, out var names) || !ReferenceEquals(names, _elf.Sections[(int)table.Link]))
         {
-            throw b.Error(null, $"size {table.Size} is not a multiple of the {SymbolSize}-byte symbol entry");
+            throw new BpfFormatException(Name, table.Name, null, $"more than one section is named {stringTable}, so the symbol names are ambiguous");
         }
 
-        if (table.Link == 0 || table.Link >= _sections.Length)
+        var entries = ((SymbolTable<ulong>)_elf.Sections[table.Index]).Entries;
+        var symbols = new ElfSymbol[(int)(table.Size / SymbolSize)];
+        int i = 0;
+        foreach (var e in entries)
         {
-            throw b.Error(null, $"sh_link {table.Link} does not name a string table section");
-        }
-
-        var strtab = _sections[table.Link];
-        int count = (int)(table.Size / SymbolSize);
-        var symbols = new ElfSymbol[count];
-        for (int i = 0; i < count; i++)
-        {
-            long o = (long)i * SymbolSize;
-            uint nameOff = b.U32(o, "st_name");
-            byte info = b.U8(o + 4, "st_info");
-            byte other = b.U8(o + 5, "st_other");
-            ushort shndx = b.U16(o + 6, "st_shndx");
-            ulong value = b.U64(o + 8, "st_value");
-            ulong size = b.U64(o + 16, "st_size");
-            string name = nameOff == 0 ? string.Empty : ReadSymbolName(strtab, nameOff, table.Name, o);
-            symbols[i] = new ElfSymbol(i, name, value, size, (ElfSymbolType)(info & 0xf), (ElfSymbolBinding)(info >> 4), (byte)(other & 3), shndx);
+            symbols[i] = new ElfSymbol(i, e.Name, e.Value, e.Size, (ElfSymbolType)(byte)e.Type, (ElfSymbolBinding)(byte)e.Binding, (byte)e.Visibility, e.PointedSectionIndex);
+            i++;
         }
 
         return symbols;
-    }
-
-    private string ReadSymbolName(ElfSection strtab, uint offset, string tableName, long symOffset)
-    {
-        if (offset >= strtab.Data.Length)
-        {
-            throw new BpfFormatException(Name, tableName, symOffset, $"symbol name offset {offset} is outside the {strtab.Data.Length}-byte string table {strtab.Name}");
-        }
-
-        return ReadString(strtab, offset);
     }
 }

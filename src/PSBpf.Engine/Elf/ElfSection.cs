@@ -3,8 +3,12 @@ namespace PSBpf.Engine.Elf;
 /// <summary>One ELF section header and its contents.</summary>
 public sealed class ElfSection
 {
+    private readonly Func<ElfSection, ReadOnlyMemory<byte>>? _read;
+    private ReadOnlyMemory<byte> _data;
+    private bool _loaded;
+
     internal ElfSection(int index, string name, ElfSectionType type, ElfSectionFlags flags, ulong address,
-        ulong offset, ulong size, uint link, uint info, ulong alignment, ulong entrySize, ReadOnlyMemory<byte> data)
+        ulong offset, ulong size, uint link, uint info, ulong alignment, ulong entrySize, Func<ElfSection, ReadOnlyMemory<byte>>? read)
     {
         Index = index;
         Name = name;
@@ -17,7 +21,7 @@ public sealed class ElfSection
         Info = info;
         Alignment = alignment;
         EntrySize = entrySize;
-        Data = data;
+        _read = read;
     }
 
     /// <summary>Section index in the header table.</summary>
@@ -42,8 +46,23 @@ public sealed class ElfSection
     public ulong Alignment { get; }
     /// <summary>sh_entsize.</summary>
     public ulong EntrySize { get; }
-    /// <summary>File contents (empty for NOBITS).</summary>
-    public ReadOnlyMemory<byte> Data { get; }
+    /// <summary>
+    /// File contents (empty for NOBITS and the null section). Read on first use: a file opened with
+    /// <see cref="ElfFile.Open"/> is read section by section, and only while it is open.
+    /// </summary>
+    public ReadOnlyMemory<byte> Data
+    {
+        get
+        {
+            if (!_loaded)
+            {
+                _data = _read?.Invoke(this) ?? ReadOnlyMemory<byte>.Empty;
+                _loaded = true;
+            }
+
+            return _data;
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"[{Index}] {Name} ({Type}, {Size} bytes)";

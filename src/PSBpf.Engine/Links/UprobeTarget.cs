@@ -55,7 +55,7 @@ internal static class UprobeTarget
     /// </summary>
     public static ulong SymbolOffset(string path, string symbol)
     {
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         foreach (var s in DefinedFunctions(elf))
         {
             if (!NameMatches(s.Name, symbol)) continue;
@@ -74,7 +74,7 @@ internal static class UprobeTarget
     public static IReadOnlyList<(string Name, ulong Offset)> SymbolOffsets(string path, string pattern)
     {
         if (!SymbolGlob.HasWildcard(pattern)) return [(pattern, SymbolOffset(path, pattern))];
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         var byOffset = new SortedDictionary<ulong, string>();
         foreach (var s in DefinedFunctions(elf))
         {

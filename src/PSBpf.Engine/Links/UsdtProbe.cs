@@ -15,7 +15,7 @@ internal sealed record UsdtProbe(string Provider, string Name, ulong FileOffset,
     /// <summary>The sites of <paramref name="provider"/>:<paramref name="name"/> in the ELF file at <paramref name="path"/>.</summary>
     public static IReadOnlyList<UsdtProbe> Find(string path, string provider, string name)
     {
-        var elf = ElfFile.Open(path);
+        using var elf = ElfFile.Open(path);
         var notes = elf.FindSection(".note.stapsdt")
             ?? throw new KeyNotFoundException($"USDT {provider}:{name}: {path} has no .note.stapsdt section (no USDT probes)");
         var baseSection = elf.FindSection(".stapsdt.base");

@@ -54,21 +54,26 @@ public sealed class BpfObject : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
-        byte[] bytes;
+        ElfFile elf;
         try
         {
-            bytes = File.ReadAllBytes(full);
+            elf = ElfFile.Open(full);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileNotFoundException($"BPF object file '{full}' does not exist", full, e);
         }
 
-        return Open(bytes, name ?? ObjectNameFromPath(full), full);
+        // The open phase reads every section it keeps (the DWARF that is most of an object stays unread); the model
+        // holds copies, so the file is closed when it is done.
+        using (elf)
+        {
+            return Open(elf, name ?? ObjectNameFromPath(full), full);
+        }
     }
 
     /// <summary>Opens an object from memory; <paramref name="name"/> plays the role of libbpf's object name.</summary>
-    public static BpfObject Open(ReadOnlyMemory<byte> elf, string name) => Open(elf, name, null);
+    public static BpfObject Open(ReadOnlyMemory<byte> elf, string name) => Open(ElfFile.Parse(elf, name), name, null);
 
     /// <summary>libbpf's object name for a path: the base name cut to 15 characters (BPF_OBJ_NAME_LEN - 1), then at its first '.'.</summary>
     public static string ObjectNameFromPath(string path)
@@ -234,11 +239,10 @@ public sealed class BpfObject : IDisposable
     internal void AddGlobal(BpfGlobal g) => _globals.Add(g);
     internal void AddExtern(BpfExtern e) => _externs.Add(e);
 
-    private static BpfObject Open(ReadOnlyMemory<byte> image, string name, string? path)
+    private static BpfObject Open(ElfFile elf, string name, string? path)
     {
         var file = path ?? name;
         var obj = new BpfObject(name, path);
-        var elf = ElfFile.Parse(image, file);
         obj.Elf = elf;
         try
         {

@@ -90,7 +90,7 @@ internal sealed class BpfObjectReader
                     continue;
             }
 
-            if (s.Type == ElfSectionType.ProgBits && s.Data.Length > 0)
+            if (s.Type == ElfSectionType.ProgBits && s.Size > 0) // Size, not Data: DWARF sections stay unread
             {
                 if ((s.Flags & ElfSectionFlags.ExecInstr) != 0)
                 {

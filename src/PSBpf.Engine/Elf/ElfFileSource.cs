@@ -1,0 +1,119 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace PSBpf.Engine.Elf;
+
+/// <summary>
+/// An ELF file read with pread(2) where it is needed. Small reads (ELFSharp reads headers field by field, and the
+/// sections a BPF object's open phase uses are small) come from a few page-aligned blocks kept after their first read;
+/// large ones (.BTF) go straight into their own arrays. Not a mapping: a file truncated under a mapping raises SIGBUS,
+/// which would end the process.
+/// </summary>
+internal sealed class ElfFileSource : ElfSource
+{
+    private const int BlockSize = 4096;
+    private const int Blocks = 8;
+    private readonly SafeFileHandle _handle;
+    private readonly byte[] _blocks = new byte[Blocks * BlockSize];
+    private readonly long[] _blockIndex = [-1, -1, -1, -1, -1, -1, -1, -1];
+    private readonly int[] _blockLength = new int[Blocks];
+    private int _next;
+
+    public ElfFileSource(string path)
+    {
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            Length = RandomAccess.GetLength(_handle);
+        }
+        catch
+        {
+            _handle.Dispose();
+            throw;
+        }
+    }
+
+    public override long Length { get; }
+
+    public override int Read(long offset, Span<byte> destination)
+    {
+        if (offset < 0 || offset >= Length)
+        {
+            return 0;
+        }
+
+        if (destination.Length > Length - offset)
+        {
+            destination = destination[..(int)(Length - offset)];
+        }
+
+        if (destination.Length >= 4 * BlockSize)
+        {
+            return ReadFully(offset, destination);
+        }
+
+        int total = 0;
+        while (total < destination.Length)
+        {
+            long at = offset + total;
+            var block = Block(at / BlockSize);
+            int start = (int)(at % BlockSize);
+            if (start >= block.Length)
+            {
+                break; // the file is shorter than when it was opened
+            }
+
+            int n = Math.Min(destination.Length - total, block.Length - start);
+            block.Slice(start, n).CopyTo(destination[total..]);
+            total += n;
+        }
+
+        return total;
+    }
+
+    public override ReadOnlyMemory<byte> Slice(long offset, int length)
+    {
+        var bytes = new byte[length];
+        if (Read(offset, bytes) != length)
+        {
+            throw new EndOfStreamException($"the file ended before the {length} bytes at 0x{offset:x} (was it truncated while being read?)");
+        }
+
+        return bytes;
+    }
+
+    public override void Dispose() => _handle.Dispose();
+
+    private ReadOnlySpan<byte> Block(long index)
+    {
+        int slot = Array.IndexOf(_blockIndex, index);
+        if (slot < 0)
+        {
+            slot = _next;
+            _next = (_next + 1) % Blocks;
+            _blockIndex[slot] = -1;
+            _blockLength[slot] = ReadFully(index * BlockSize, _blocks.AsSpan(slot * BlockSize, BlockSize));
+            _blockIndex[slot] = index;
+        }
+
+        return _blocks.AsSpan(slot * BlockSize, _blockLength[slot]);
+    }
+
+    private int ReadFully(long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        destination = destination[..(int)Math.Min(destination.Length, Length - offset)];
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int n = RandomAccess.Read(_handle, destination[total..], offset + total);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+}

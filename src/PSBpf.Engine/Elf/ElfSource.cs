@@ -1,0 +1,34 @@
+namespace PSBpf.Engine.Elf;
+
+/// <summary>
+/// Where an ELF image's bytes come from: an image in memory, or a file read section by section, so that opening an
+/// object reads only the parts the loader uses (a BPF object is mostly DWARF that nothing here reads).
+/// </summary>
+internal abstract class ElfSource : IDisposable
+{
+    /// <summary>Length of the image in bytes.</summary>
+    public abstract long Length { get; }
+
+    /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="destination"/>; fewer only at the end of the image.</summary>
+    public abstract int Read(long offset, Span<byte> destination);
+
+    /// <summary>The bytes of a range that the caller has checked against <see cref="Length"/>.</summary>
+    public abstract ReadOnlyMemory<byte> Slice(long offset, int length);
+
+    /// <summary>Releases the file, if any; ranges already sliced stay valid.</summary>
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>Reads exactly <paramref name="length"/> bytes at <paramref name="offset"/> into a new array.</summary>
+    public byte[] ReadExact(long offset, int length, string? file, string? section)
+    {
+        var bytes = new byte[length];
+        if (Read(offset, bytes) != length)
+        {
+            throw new BpfFormatException(file, section, offset, $"the file ended before the {length} bytes at 0x{offset:x} (was it truncated while being read?)");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,62 @@
+namespace PSBpf.Engine.Elf;
+
+/// <summary>
+/// The read-only stream ELFSharp reads from. It remembers where the last seek went: ELFSharp seeks to each header and
+/// section before reading it, so when ELFSharp fails, that position names the part of the file it was reading.
+/// </summary>
+internal sealed class ElfSourceStream : Stream
+{
+    private readonly ElfSource _source;
+    private long _position;
+
+    public ElfSourceStream(ElfSource source) => _source = source;
+
+    /// <summary>The position of the last seek (or of the first read when there was none).</summary>
+    public long LastSeek { get; private set; }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => _source.Length;
+
+    public override long Position
+    {
+        get => _position;
+        set => LastSeek = _position = value;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = _source.Read(_position, buffer);
+        _position += n;
+        return n;
+    }
+
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 1 ? one[0] : -1;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        // A negative position is kept: reads there return nothing, so ELFSharp reports the end of the stream.
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _source.Length + offset,
+        };
+        return _position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
