@@ -94,6 +94,14 @@ public sealed class ElfFile : IDisposable
     public static ElfFile Open(string path)
     {
         var source = new ElfFileSource(path);
+        if (source.Length == 0)
+        {
+            // procfs and other special files report no size: read them whole, so an empty file is an empty image and a
+            // file that cannot be read (/proc/self/mem) fails with its read error
+            source.Dispose();
+            return Parse(File.ReadAllBytes(path), path);
+        }
+
         try
         {
             return new ElfFile(path, source);
