@@ -4,11 +4,11 @@
 # the full runbook: import, open, load, attach, remove), and Import-Module of an empty module as the yardstick of what
 # pwsh's own module import costs. Prints the medians, PSBpf's share (stage minus empty script,
 # pair by pair) and the peak memory (max RSS, /usr/bin/time) over the empty script's. Root (it loads programs).
-#   bench/run-runbook.sh [samples] [module manifest] [object]   default: 9 samples, out/PSBpf/<version>, bootstrap fixture
+#   bench/run-runbook.sh [samples] [module manifest] [object]   default: 21 samples, out/PSBpf/<version>, bootstrap fixture
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
-n="${1:-9}"
+n="${1:-21}"
 manifest="${2:-$(ls -d "$repo"/out/PSBpf/*/ | tail -1)PSBpf.psd1}"
 obj="${3:-$repo/tests/fixtures/build/bootstrap.bpf.o}"
 [ -f "$manifest" ] || { echo "no module at $manifest: run ./build.ps1 -SkipTests first" >&2; exit 1; }
