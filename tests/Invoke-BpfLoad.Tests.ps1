@@ -86,6 +86,24 @@ Describe 'Invoke-BpfLoad' {
             finally { $t.Dispose() }
         }
 
+        It 'keeps a target set with SetAttachTarget over -TargetProgram, even before that target is loaded' {
+            $unloaded = Import-BpfObject (Join-Path $fixtures 'freplace_target.bpf.o')
+            $loaded = Import-BpfObject (Join-Path $fixtures 'freplace_target.bpf.o') | Invoke-BpfLoad
+            $o = Import-BpfObject (Join-Path $fixtures 'freplace.bpf.o')
+            try {
+                $o.Programs.drop_all.SetAttachTarget($unloaded.Programs.xdp_decide)
+                $o.Programs.drop_all.HasAttachProgram | Should -BeTrue
+                $o.Programs.drop_all.AttachProgramId | Should -BeNullOrEmpty # not loaded yet, so no id
+                $err = $null
+                try { $o | Invoke-BpfLoad -TargetProgram $loaded.Programs.xdp_decide -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop }
+                catch { $err = $_ }
+                $w | Should -BeLike '*-TargetProgram is unused*'
+                $err.FullyQualifiedErrorId | Should -Be 'BpfLoadFailed,PSBpf.Commands.InvokeBpfLoadCommand'
+                $err.Exception.Message | Should -BeLike "*target program 'xdp_decide' is not loaded*"
+            }
+            finally { $o.Dispose(); $loaded.Dispose(); $unloaded.Dispose() }
+        }
+
         It 'loads a freplace program against -TargetProgram where the kernel has BPF trampolines' {
             if (-not $trampolines.Present) { Set-ItResult -Skipped -Because $trampolines.Finding; return }
             $t = Import-BpfObject (Join-Path $fixtures 'freplace_target.bpf.o') | Invoke-BpfLoad

@@ -43,6 +43,8 @@ public sealed class BpfProgram
     /// null when none was set, or when the target program is not loaded yet.
     /// </summary>
     public uint? AttachProgramId => AttachProgram?.Id ?? _attachProgramId;
+    /// <summary>True once <see cref="SetAttachTarget(BpfProgram, string?)"/> or its id overload named a target program, loaded or not.</summary>
+    public bool HasAttachProgram => AttachProgram is not null || _attachProgramId is not null;
     /// <summary>The target set as a program of this session (its fd is used at load), or null.</summary>
     internal BpfProgram? AttachProgram { get; private set; }
     private uint? _attachProgramId;

@@ -100,7 +100,7 @@ public sealed class InvokeBpfLoadCommand : BpfCmdletBase
     /// <summary>-TargetProgram on every freplace program without a target of its own (bpf_program__set_attach_target).</summary>
     private bool SetTargets(BpfObject obj)
     {
-        var freplace = obj.Programs.Where(p => p.Type == BpfProgramType.ext && p.AttachProgramId is null && !p.IsSubprogram).ToList();
+        var freplace = obj.Programs.Where(p => p.Type == BpfProgramType.ext && !p.HasAttachProgram && !p.IsSubprogram).ToList();
         if (freplace.Count == 0)
         {
             WriteWarning($"-TargetProgram is unused: BPF object '{obj.Name}' has no freplace program without a target.");
