@@ -53,11 +53,7 @@ public sealed class SockMapLinkTests
             Assert.Equal("sockmap", link.Kind);
             Assert.Equal(attachType, link.AttachType);
             Assert.False(link.IsLegacy);
-            var info = Counters.KernelLink(link);
-            Assert.Equal(BpfLinkType.sockmap, info.Type);
-            Assert.Equal(attachType, info.AttachType);
-            Assert.Equal(socks.Id, info.MapId);
-            Assert.Equal(program.Id, info.ProgramId);
+            AssertKernelSockMapLink(link, program, socks, attachType);
             Assert.Contains(BpfInspection.GetLinks(false, false), l => l.Id == link.Id && l.Type == BpfLinkType.sockmap);
 
             var (client, server) = TcpPair();
@@ -88,6 +84,16 @@ public sealed class SockMapLinkTests
         }
 
         Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    /// <summary>The kernel's view of a sockmap link (BPF_OBJ_GET_INFO_BY_FD): its type, attach type, map and program.</summary>
+    private static void AssertKernelSockMapLink(SockMapLink link, BpfProgram program, BpfMap map, BpfAttachType attachType)
+    {
+        var info = Counters.KernelLink(link);
+        Assert.Equal(BpfLinkType.sockmap, info.Type);
+        Assert.Equal(attachType, info.AttachType);
+        Assert.Equal(map.Id, info.MapId);
+        Assert.Equal(program.Id, info.ProgramId);
     }
 
     /// <summary>bpftool's view of a sockmap link: bpftool 7.1 (libbpf 1.1) predates the sockmap link type and prints only its
@@ -124,11 +130,7 @@ public sealed class SockMapLinkTests
                 Assert.Equal(type, link.AttachType);
                 Assert.False(link.IsLegacy);
                 Assert.Same(hash, link.SockMap);
-                var info = Counters.KernelLink(link);
-                Assert.Equal(BpfLinkType.sockmap, info.Type);
-                Assert.Equal(type, info.AttachType);
-                Assert.Equal(hash.Id, info.MapId);
-                Assert.Equal(program.Id, info.ProgramId);
+                AssertKernelSockMapLink(link, program, hash, type);
                 AssertBpftoolSockMapLink(link, program, hash);
             }
 

@@ -46,7 +46,7 @@ public static class BpfDisassembler
         ArgumentNullException.ThrowIfNull(program);
         var fd = program.LoadedFd();
         // the object's own names: the kernel keeps only the first 15 bytes of a map's name
-        var own = program.Object.Maps.Where(m => m.Id is not null).ToDictionary(m => m.Id!.Value, m => m.Name);
+        var own = program.Object.Maps.Where(m => m.Id is not null).ToDictionary(m => m.Id!.Value, string? (m) => m.Name);
         return Xlated(fd, program.Name, $"program '{program.Name}'", style, own);
     }
 
@@ -68,11 +68,11 @@ public static class BpfDisassembler
         return NativeText.CString(info.name, 16);
     }
 
-    private static List<BpfInstructionLine> Xlated(BpfFd fd, string name, string subject, BpfDisassemblyStyle style, Dictionary<uint, string>? ownMaps)
+    private static List<BpfInstructionLine> Xlated(BpfFd fd, string name, string subject, BpfDisassemblyStyle style, Dictionary<uint, string?>? knownMaps)
     {
         var bytes = Bpf.ProgGetXlated(fd, out _, out var jited)
             ?? throw new UnauthorizedAccessException($"the kernel returned no translated instructions for {subject}: it shows them only to CAP_SYS_ADMIN and hides them under kernel.kptr_restrict");
-        var names = ownMaps?.ToDictionary(e => e.Key, string? (e) => e.Value) ?? [];
+        var names = knownMaps ?? []; // filled in as the kernel names further maps
         var context = new BpfDisassemblyContext
         {
             Xlated = true,
