@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections;
 using PSBpf.Engine.Btf;
 
 namespace PSBpf.Engine;
@@ -34,7 +35,7 @@ public static partial class BpfMapValues
         {
             int slot = BpfMapAccess.PerCpuSlot(map);
             int cpus = v.Length / slot;
-            var values = value is object?[] arr && arr.Length == cpus ? arr : Enumerable.Repeat(value, cpus).ToArray();
+            var values = PerCpuValues(map, value, cpus);
             for (int c = 0; c < cpus; c++) Encode(map, map.ValueTypeId, values[c], v.AsSpan(c * slot, (int)map.ValueSize), $"value[cpu {c}]");
         }
         else
@@ -44,6 +45,24 @@ public static partial class BpfMapValues
         }
 
         map.Update(k, v, flags);
+    }
+
+    /// <summary>
+    /// One value per possible CPU: a list is taken as the per-CPU values (its length must be the CPU count), anything
+    /// else is the value of every CPU. Where the value type is itself an array, only a list of lists is per-CPU.
+    /// </summary>
+    private static object?[] PerCpuValues(BpfMap map, object? value, int cpus)
+    {
+        static bool IsList(object? v) => v is IList and not byte[];
+        bool perCpu = IsList(value) && (map.Btf?.Resolve(map.ValueTypeId) is not BtfArray || ((IList)value!).Cast<object?>().FirstOrDefault() is var first && IsList(first));
+        if (!perCpu) return Enumerable.Repeat(value, cpus).ToArray();
+        var list = (IList)value!;
+        if (list.Count != cpus)
+        {
+            throw new BpfValueException("value", $"map '{map.Name}' is per-CPU: give one value for each of its {cpus} possible CPUs, or a single value for all of them; got {list.Count}");
+        }
+
+        return list.Cast<object?>().ToArray();
     }
 
     /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
