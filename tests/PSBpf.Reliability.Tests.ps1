@@ -1,0 +1,188 @@
+#Requires -Version 7.6
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    When things go wrong around the module (docs/reliability.md):
+    - a pwsh killed with SIGKILL while it loads and attaches objects, or while it writes entries into a pinned map:
+      afterwards the kernel holds none of its unpinned programs, maps and links (checked by the ids the child reported,
+      and by name for the ones it had no time to report), and the pinned map is intact and reused by the next run,
+      holding exactly the entries written before the kill;
+    - a map whose object is removed (from another runspace) while Receive-BpfRingBuffer -Wait reads it: the read ends
+      with BpfObjectNotLoaded naming the map, instead of waiting for records nobody will write.
+#>
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
+    . (Join-Path $repoRoot 'scripts/PwshCommand.ps1')
+    $script:modulePath = (Get-Module PSBpf).Path
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "psbpf-reliability-$PID"
+    New-Item -ItemType Directory -Path $work -Force | Out-Null
+
+    # Starts a child pwsh on $Script (args after it), its stdout read line by line into a queue.
+    function Start-Child([string] $Script, [string[]] $Arguments) {
+        $path = Join-Path $work "child-$([guid]::NewGuid().ToString('n')).ps1"
+        Set-Content -Path $path -Value $Script
+        $psi = New-PwshStartInfo (@('-NoProfile', '-NonInteractive', '-File', $path, $modulePath) + $Arguments)
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $p = [Diagnostics.Process]::Start($psi)
+        $lines = [Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $errors = [Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $null = Register-ObjectEvent -InputObject $p -EventName OutputDataReceived -MessageData $lines -Action { if ($null -ne $EventArgs.Data) { $Event.MessageData.Enqueue($EventArgs.Data) } }
+        $null = Register-ObjectEvent -InputObject $p -EventName ErrorDataReceived -MessageData $errors -Action { if ($null -ne $EventArgs.Data) { $Event.MessageData.Enqueue($EventArgs.Data) } }
+        $p.BeginOutputReadLine()
+        $p.BeginErrorReadLine()
+        [pscustomobject]@{ Process = $p; Lines = $lines; Errors = $errors }
+    }
+
+    function Stop-ChildHard($Child) {
+        kill -KILL $Child.Process.Id
+        $Child.Process.WaitForExit(10000) | Should -BeTrue
+        $Child.Process.ExitCode | Should -Be 137 -Because 'the child died of SIGKILL (128 + 9), not of its own accord'
+        Start-Sleep -Milliseconds 200   # the last output lines
+    }
+
+    # Kernel ids the child reported on lines "prog <ids>", "map <ids>", "link <ids>".
+    function Get-ReportedId($Child, [string] $Kind) {
+        @($Child.Lines.ToArray() | Where-Object { $_ -like "$Kind *" } | ForEach-Object { ($_ -split ' ', 2)[1] -split ',' } |
+            Where-Object { $_ } | ForEach-Object { [uint32]$_ })
+    }
+
+    function Test-Gone([string] $Kind, [uint32[]] $Ids) {
+        foreach ($id in $Ids) {
+            $found = switch ($Kind) {
+                'prog' { Get-BpfProgram -Id $id -ErrorAction SilentlyContinue }
+                'map' { Get-BpfMap -Id $id -ErrorAction SilentlyContinue }
+                'link' { Get-BpfLink -Id $id -ErrorAction SilentlyContinue }
+            }
+            if ($found) { return $false }
+        }
+        $true
+    }
+}
+
+AfterAll {
+    Get-EventSubscriber | Unregister-Event
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+}
+
+Describe 'A pwsh killed with SIGKILL' -Tag Root {
+    BeforeEach {
+        if (-not $isRoot) { Set-ItResult -Skipped -Because 'the child loads and attaches programs (root)' }
+    }
+
+    It 'leaves none of its programs, maps or links when killed <Delay> ms into loading and attaching' -ForEach @(
+        @{ Delay = 150 }, @{ Delay = 700 }, @{ Delay = 1600 }
+    ) {
+        $lastProgram = (@(Get-BpfProgram).Id | Measure-Object -Maximum).Maximum
+        $child = Start-Child -Arguments (Join-Path $fixtures 'bootstrap.bpf.o') -Script @'
+param($module, $object)
+Import-Module $module
+$held = [Collections.Generic.List[object]]::new()
+while ($true) {
+    $o = Import-BpfObject $object | Invoke-BpfLoad
+    $held.Add($o)
+    "prog $(@($o.Programs.Id) -join ',')"
+    "map $(@($o.Maps.Id) -join ',')"
+    $links = @($o | Add-BpfAttachment)
+    "link $(@($links | ForEach-Object { (Get-BpfLink -ProgramId $_.Program.Id).Id }) -join ',')"
+}
+'@
+        $deadline = (Get-Date).AddSeconds(30)
+        while (-not ($child.Lines.ToArray() -like 'link *') -and (Get-Date) -lt $deadline -and -not $child.Process.HasExited) { Start-Sleep -Milliseconds 20 }
+        $child.Lines.ToArray() -like 'link *' | Should -Not -BeNullOrEmpty -Because "the child loads and attaches at least once: $($child.Errors.ToArray() -join "`n")"
+        Start-Sleep -Milliseconds $Delay
+        Stop-ChildHard $child
+
+        $programs = Get-ReportedId $child 'prog'
+        $maps = Get-ReportedId $child 'map'
+        $links = Get-ReportedId $child 'link'
+        $programs.Count | Should -BeGreaterThan 0
+        $links.Count | Should -BeGreaterThan 0
+        # Tracepoint links release their programs after an RCU grace period: poll.
+        Wait-Until { (Test-Gone 'link' $links) -and (Test-Gone 'prog' $programs) -and (Test-Gone 'map' $maps) } -Seconds 20 |
+            Should -BeTrue -Because 'every program, map and link the child reported goes with it'
+        # What it loaded but had no time to report: bootstrap's programs, loaded after the test began, held by nobody.
+        Wait-Until {
+            -not @(Get-BpfProgram -Name handle_exec, handle_exit -ErrorAction SilentlyContinue |
+                    Where-Object { $_.Id -gt $lastProgram -and $_.Pids.Count -eq 0 -and $_.PinnedPaths.Count -eq 0 })
+        } -Seconds 20 | Should -BeTrue -Because 'no program of the killed child is left without a holder'
+    }
+
+    It 'leaves its pinned map intact, holding exactly the entries written before the kill, for the next run to reuse' {
+        $pinDir = "/sys/fs/bpf/psbpf-reliability-$PID"
+        New-Item -ItemType Directory -Path $pinDir -Force | Out-Null
+        try {
+            $child = Start-Child -Arguments (Join-Path $fixtures 'app.bpf.o'), $pinDir -Script @'
+param($module, $object, $pinDir)
+Import-Module $module
+$o = Import-BpfObject $object | Invoke-BpfLoad -PinPath $pinDir
+"map $($o.Maps.counts.Id)"
+0..1023 | ForEach-Object { Start-Sleep -Milliseconds 2; [pscustomobject]@{ Key = $_; Value = 3 * $_ + 1 } } | Set-BpfMapEntry $o.Maps.counts
+"done"
+'@
+            $pin = Join-Path $pinDir 'counts'
+            $deadline = (Get-Date).AddSeconds(30)
+            while (-not ((Test-Path $pin) -and @(Get-BpfMapEntry -PinnedPath $pin).Count -ge 100) -and (Get-Date) -lt $deadline -and -not $child.Process.HasExited) {
+                Start-Sleep -Milliseconds 20
+            }
+            Stop-ChildHard $child
+            $child.Lines.ToArray() | Should -Not -Contain 'done' -Because 'the kill came in the middle of the writes'
+            $mapId = (Get-ReportedId $child 'map')[0]
+
+            Test-Path $pin | Should -BeTrue
+            $entries = @(Get-BpfMapEntry -PinnedPath $pin | Sort-Object Key)
+            $entries.Count | Should -BeGreaterOrEqual 100
+            # One BPF_MAP_UPDATE_ELEM per entry, in pipeline order: what the kill left is a prefix, each entry whole.
+            $entries.Key | Should -Be @(0..($entries.Count - 1))
+            $entries | ForEach-Object { $_.Value | Should -Be (3 * $_.Key + 1) }
+            (Get-BpfMap -Id $mapId).PinnedPaths | Should -Contain $pin
+
+            # The next run finds the pin and reuses the map, entries and all.
+            $next = Import-BpfObject (Join-Path $fixtures 'app.bpf.o') | Invoke-BpfLoad -PinPath $pinDir
+            try {
+                $next.Maps.counts.Id | Should -Be $mapId
+                $next.Maps.counts.ReusedPin | Should -BeTrue
+                @(Get-BpfMapEntry $next.Maps.counts).Count | Should -Be $entries.Count
+            }
+            finally { $next | Remove-BpfObject -Unpin }
+            Test-Path $pin | Should -BeFalse
+        }
+        finally { Remove-Item -Recurse -Force $pinDir -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'A map removed while it is read' -Tag Root {
+    BeforeEach {
+        if (-not $isRoot) { Set-ItResult -Skipped -Because 'the reader needs a loaded object (root)' }
+    }
+
+    It 'ends Receive-BpfRingBuffer -Wait on a <Kind> with BpfObjectNotLoaded when another runspace removes its object' -ForEach @(
+        @{ Kind = 'ring buffer'; Fixture = 'bootstrap.bpf.o'; Map = 'rb'; Type = 'event' }
+        @{ Kind = 'perf event array'; Fixture = 'perfbuf.bpf.o'; Map = 'events'; Type = 'perf_event_rec' }
+    ) {
+        $o = Import-BpfObject (Join-Path $fixtures $Fixture) | Invoke-BpfLoad
+        $null = $o | Add-BpfAttachment
+        $rs = [runspacefactory]::CreateRunspace()
+        $rs.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $rs
+        try {
+            $null = $ps.AddScript('param($module, $map, $type) Import-Module $module; Receive-BpfRingBuffer $map -Type $type -Wait | Out-Null').
+                AddArgument($modulePath).AddArgument($o.Maps[$Map]).AddArgument($Type)
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 800
+            $async.IsCompleted | Should -BeFalse -Because '-Wait reads until stopped'
+            $o | Remove-BpfObject
+            $async.AsyncWaitHandle.WaitOne(5000) | Should -BeTrue -Because 'the read ends once its map is closed'
+            $ps.Streams.Error.Count | Should -Be 1
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'BpfObjectNotLoaded,PSBpf.Commands.ReceiveBpfRingBufferCommand'
+            $ps.Streams.Error[0].Exception.Message | Should -Be "map '$Map' was closed while it was being read: its object was disposed"
+        }
+        finally {
+            if ($ps.InvocationStateInfo.State -eq 'Running') { $ps.Stop() }
+            $ps.Dispose()
+            $rs.Dispose()
+            $o.Dispose()
+        }
+    }
+}
