@@ -23,11 +23,8 @@ internal static class NetAttachmentRemoval
                 Bpf.ProgDetach(InterfaceIndex(a), prog, a.AttachType, $"program {a.ProgramId} ({a.AttachType}) on {a.Interface}");
                 break;
             case BpfNetAttachmentKind.flow_dissector:
-                using (var ns = LibC.OpenNamespace("/proc/thread-self/ns/net", "this thread's network namespace"))
-                {
-                    Bpf.ProgDetach((uint)ns.Value, prog, a.AttachType, $"flow dissector program {a.ProgramId}");
-                }
-
+                // the kernel detaches from the calling thread's namespace and insists on target_fd 0 (EINVAL otherwise)
+                Bpf.ProgDetach(0, prog, a.AttachType, $"flow dissector program {a.ProgramId}");
                 break;
             default:
                 throw new ArgumentException($"{a}: {a.Kind} programs are attached by links only", nameof(a));
