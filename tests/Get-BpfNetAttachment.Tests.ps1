@@ -229,6 +229,8 @@ Describe 'Get-BpfNetAttachment' {
             $listed.Count | Should -Be 9
             $linkIds = @($listed.LinkId | Where-Object { $_ })
             $linkIds.Count | Should -Be 5
+            $listed | Remove-BpfAttachment -WhatIf
+            @(Get-BpfNetAttachment -NetworkNamespace $netns).Count | Should -Be 9 -Because '-WhatIf detaches nothing'
             $listed | Remove-BpfAttachment -Confirm:$false -ErrorAction Stop
             $net = Get-BpftoolNet $netns
             @($net.xdp) | Should -BeNullOrEmpty
