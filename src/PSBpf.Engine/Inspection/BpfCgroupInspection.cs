@@ -76,20 +76,18 @@ public static unsafe class BpfCgroupInspection
             }
 
             if (!recurse) return;
-            IEnumerable<string> children;
+            List<DirectoryInfo> children;
             try
             {
-                children = Directory.EnumerateDirectories(path).ToList();
+                // the attributes come with the listing: a cgroup removed meanwhile is skipped, not an error
+                children = new DirectoryInfo(path).EnumerateDirectories().Where(d => (d.Attributes & FileAttributes.ReparsePoint) == 0).ToList();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return;
             }
 
-            foreach (var child in children)
-            {
-                if ((File.GetAttributes(child) & FileAttributes.ReparsePoint) == 0) Walk(child, top: false);
-            }
+            foreach (var child in children) Walk(child.FullName, top: false);
         }
 
         uint? LinkOf(ulong cgroupId, BpfAttachType hook, uint prog)
