@@ -183,6 +183,35 @@ public sealed class AttachmentInspectionTests
         Assert.Null(RtAttributes.U32(nested.AsSpan(0, 6), Rtnetlink.IflaXdpAttached)); // a u8 where a u32 is asked for
     }
 
+    [Fact]
+    public void Xdp_programs_in_several_modes_are_read_one_per_mode_in_bpftools_order()
+    {
+        // XDP_ATTACHED_MULTI needs offload next to another mode, which no virtual device has: the nest is built here
+        // as the kernel's rtnl_xdp_fill writes it (IFLA_XDP_ATTACHED, then one program id per mode)
+        static byte[] Nest(byte attached, params (ushort Type, uint Value)[] ids)
+        {
+            var b = new List<byte> { 5, 0, (byte)Rtnetlink.IflaXdpAttached, 0, attached, 0, 0, 0 };
+            foreach (var (type, value) in ids)
+            {
+                var a = new byte[8];
+                BinaryPrimitives.WriteUInt16LittleEndian(a, 8);
+                BinaryPrimitives.WriteUInt16LittleEndian(a.AsSpan(2), type);
+                BinaryPrimitives.WriteUInt32LittleEndian(a.AsSpan(4), value);
+                b.AddRange(a);
+            }
+
+            return [.. b];
+        }
+
+        var multi = BpfNetInspection.XdpPrograms(Nest(Rtnetlink.XdpAttachedMulti,
+            (Rtnetlink.IflaXdpHwProgId, 30), (Rtnetlink.IflaXdpDrvProgId, 20), (Rtnetlink.IflaXdpSkbProgId, 10)));
+        Assert.Equal([(BpfXdpMode.Generic, 10u), (BpfXdpMode.Driver, 20u), (BpfXdpMode.Offload, 30u)], multi);
+        Assert.Equal([(BpfXdpMode.Driver, 7u)], BpfNetInspection.XdpPrograms(Nest(Rtnetlink.XdpAttachedDrv, (Rtnetlink.IflaXdpProgId, 7))));
+        Assert.Equal([(BpfXdpMode.Offload, 8u)], BpfNetInspection.XdpPrograms(Nest(Rtnetlink.XdpAttachedHw, (Rtnetlink.IflaXdpProgId, 8))));
+        Assert.Empty(BpfNetInspection.XdpPrograms(Nest(0)));
+        Assert.Empty(BpfNetInspection.XdpPrograms(Nest(9, (Rtnetlink.IflaXdpProgId, 8)))); // a mode this build does not know
+    }
+
     private static JsonDocument NetJson(string netns)
     {
         string stdout = Sh.Run("ip", "netns", "exec", netns, Bpftool.Path, "-j", "net", "show");

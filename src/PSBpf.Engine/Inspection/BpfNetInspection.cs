@@ -163,32 +163,33 @@ public static unsafe class BpfNetInspection
             if (type != Rtnetlink.NewLink || !NetlinkMessage.ReadIfinfomsg(payload, out int ifindex, out var attrs)) return;
             string name = RtAttributes.String(attrs, Rtnetlink.IflaIfname) ?? string.Empty;
             string? kind = RtAttributes.TryFind(attrs, Rtnetlink.IflaLinkinfo, out var info) ? RtAttributes.String(info, Rtnetlink.IflaInfoKind) : null;
-            var xdp = new List<(BpfXdpMode, uint)>();
-            if (RtAttributes.TryFind(attrs, Rtnetlink.IflaXdp, out var x))
-            {
-                byte attached = RtAttributes.U8(x, Rtnetlink.IflaXdpAttached) ?? 0;
-                if (attached == Rtnetlink.XdpAttachedMulti)
-                {
-                    // one attribute per mode, in bpftool's order: generic, driver, offload
-                    if (RtAttributes.U32(x, Rtnetlink.IflaXdpSkbProgId) is uint skb and not 0) xdp.Add((BpfXdpMode.Generic, skb));
-                    if (RtAttributes.U32(x, Rtnetlink.IflaXdpDrvProgId) is uint drv and not 0) xdp.Add((BpfXdpMode.Driver, drv));
-                    if (RtAttributes.U32(x, Rtnetlink.IflaXdpHwProgId) is uint hw and not 0) xdp.Add((BpfXdpMode.Offload, hw));
-                }
-                else if (RtAttributes.U32(x, Rtnetlink.IflaXdpProgId) is uint prog and not 0)
-                {
-                    BpfXdpMode? mode = attached switch
-                    {
-                        Rtnetlink.XdpAttachedDrv => BpfXdpMode.Driver,
-                        Rtnetlink.XdpAttachedSkb => BpfXdpMode.Generic,
-                        Rtnetlink.XdpAttachedHw => BpfXdpMode.Offload,
-                        _ => null,
-                    };
-                    if (mode is { } m) xdp.Add((m, prog));
-                }
-            }
-
+            var xdp = RtAttributes.TryFind(attrs, Rtnetlink.IflaXdp, out var x) ? XdpPrograms(x) : [];
             list.Add(new Interface((uint)ifindex, name, kind, xdp));
         });
+        return list;
+    }
+
+    /// <summary>The programs of an IFLA_XDP nest with their modes: one, or with XDP_ATTACHED_MULTI one per mode in bpftool's order (generic, driver, offload).</summary>
+    internal static List<(BpfXdpMode Mode, uint ProgramId)> XdpPrograms(ReadOnlySpan<byte> xdp)
+    {
+        var list = new List<(BpfXdpMode, uint)>();
+        byte attached = RtAttributes.U8(xdp, Rtnetlink.IflaXdpAttached) ?? 0;
+        if (attached == Rtnetlink.XdpAttachedMulti)
+        {
+            if (RtAttributes.U32(xdp, Rtnetlink.IflaXdpSkbProgId) is uint skb and not 0) list.Add((BpfXdpMode.Generic, skb));
+            if (RtAttributes.U32(xdp, Rtnetlink.IflaXdpDrvProgId) is uint drv and not 0) list.Add((BpfXdpMode.Driver, drv));
+            if (RtAttributes.U32(xdp, Rtnetlink.IflaXdpHwProgId) is uint hw and not 0) list.Add((BpfXdpMode.Offload, hw));
+            return list;
+        }
+
+        BpfXdpMode? mode = attached switch
+        {
+            Rtnetlink.XdpAttachedDrv => BpfXdpMode.Driver,
+            Rtnetlink.XdpAttachedSkb => BpfXdpMode.Generic,
+            Rtnetlink.XdpAttachedHw => BpfXdpMode.Offload,
+            _ => null,
+        };
+        if (mode is { } m && RtAttributes.U32(xdp, Rtnetlink.IflaXdpProgId) is uint prog and not 0) list.Add((m, prog));
         return list;
     }
 
