@@ -186,3 +186,76 @@ Describe 'A map removed while it is read' -Tag Root {
         }
     }
 }
+
+Describe 'Pins' -Tag Root {
+    BeforeAll {
+        if ($isRoot) {
+            $script:pinBase = "/sys/fs/bpf/psbpf-pins-$PID"
+            $null = [IO.Directory]::CreateDirectory($pinBase)
+            $script:outside = Join-Path $work 'not-bpffs'
+            $null = [IO.Directory]::CreateDirectory($outside)
+            # A symbolic link on bpffs that leads out of it.
+            $null = New-Item -ItemType SymbolicLink -Path "$pinBase/out" -Target $outside
+        }
+    }
+    AfterAll {
+        if ($isRoot) { [IO.Directory]::Delete($pinBase, $true) }
+    }
+    BeforeEach {
+        if (-not $isRoot) { Set-ItResult -Skipped -Because 'pins need loaded objects (root)' }
+    }
+
+    It 'refuses a map pin directory that <Label> leads off bpffs, before creating anything' -ForEach @(
+        @{ Label = 'a symbolic link'; Sub = 'out' }
+        @{ Label = '..'; Sub = '../../../..' }
+    ) {
+        $dir = if ($Sub -eq 'out') { "$pinBase/out" } else { "$pinBase/$Sub$outside" }
+        $mapsBefore = @(Get-BpfMap -Name counts -ErrorAction SilentlyContinue).Id
+        $err = { Import-BpfObject (Join-Path $fixtures 'app.bpf.o') | Invoke-BpfLoad -PinPath $dir -ErrorAction Stop } |
+            Should -Throw -ErrorId 'BpfLoadFailed,PSBpf.Commands.InvokeBpfLoadCommand' -PassThru
+        $err.Exception.Message | Should -Match 'is not on a bpffs mount'
+        @(Get-ChildItem $outside) | Should -BeNullOrEmpty
+        @(Get-BpfMap -Name counts -ErrorAction SilentlyContinue | Where-Object Id -notin $mapsBefore | Where-Object { $_.Pids.Pid -contains $PID }) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a link pin through a symbolic link off bpffs as BpfPinPathInvalid' {
+        $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
+        try {
+            $err = { $o.Programs.handle_exec | Add-BpfAttachment -PinPath "$pinBase/out/link" -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfPinPathInvalid,PSBpf.Commands.AddBpfAttachmentCommand' -PassThru
+            $err.Exception.Message | Should -Match 'is not on a bpffs mount'
+            @(Get-ChildItem $outside) | Should -BeNullOrEmpty
+        }
+        finally { $o | Remove-BpfObject }
+    }
+
+    It 'pins and unpins under names with spaces, wildcards and non-ASCII characters' {
+        $odd = "$pinBase/odd é [x]* ?"
+        $null = [IO.Directory]::CreateDirectory($odd)
+        $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad -PinPath $odd
+        $app = Import-BpfObject (Join-Path $fixtures 'app.bpf.o') | Invoke-BpfLoad -PinPath $odd
+        $link = $o.Programs.handle_exec | Add-BpfAttachment -PinPath "$odd/link é*?"
+        [IO.File]::Exists("$odd/counts") | Should -BeTrue
+        [IO.File]::Exists("$odd/link é*?") | Should -BeTrue
+        (Get-BpfLink -PinnedPath "$odd/link é*?").ProgramId | Should -Be $o.Programs.handle_exec.Id
+        $o | Remove-BpfObject -Unpin
+        $app | Remove-BpfObject -Unpin
+        @([IO.Directory]::GetFileSystemEntries($odd)) | Should -BeNullOrEmpty
+    }
+
+    It 'leaves alone a pin that another object took over before Remove-BpfObject -Unpin' {
+        $dir = "$pinBase/replaced"
+        $null = [IO.Directory]::CreateDirectory($dir)
+        $mine = Import-BpfObject (Join-Path $fixtures 'app.bpf.o') | Invoke-BpfLoad -PinPath $dir
+        # Someone removes the pin and pins their own map there (a second load, which then creates a fresh one).
+        Remove-Item "$dir/counts"
+        $theirs = Import-BpfObject (Join-Path $fixtures 'app.bpf.o') | Invoke-BpfLoad -PinPath $dir
+        $theirId = $theirs.Maps.counts.Id
+        $theirId | Should -Not -Be $mine.Maps.counts.Id
+        $theirs.Dispose()
+        $mine | Remove-BpfObject -Unpin
+        [IO.File]::Exists("$dir/counts") | Should -BeTrue -Because 'the pin holds another object''s map now'
+        (bpftool -j map show pinned "$dir/counts" | ConvertFrom-Json).id | Should -Be $theirId
+        Remove-Item "$dir/counts"
+    }
+}
