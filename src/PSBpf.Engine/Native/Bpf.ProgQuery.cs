@@ -5,8 +5,10 @@ internal static unsafe partial class Bpf
 {
     /// <summary>
     /// Queries <paramref name="attachType"/> on <paramref name="target"/> (an fd, or an ifindex for tcx and netkit).
-    /// Returns -errno instead of throwing (a hook the kernel or the target does not have is an answer: nothing there).
+    /// Returns -errno instead of throwing (a hook the kernel or the target does not have is an answer: nothing there),
+    /// except for EPERM: a caller without CAP_NET_ADMIN learns nothing, which must not read as "nothing attached".
     /// </summary>
+    /// <exception cref="BpfSyscallException">EPERM.</exception>
     public static int TryProgQuery(uint target, BpfAttachType attachType, uint queryFlags, out ProgQueryResult result)
     {
         result = new ProgQueryResult();
@@ -15,6 +17,11 @@ internal static unsafe partial class Bpf
         {
             var probe = new ProgQueryAttr { target_fd = target, attach_type = (uint)attachType, query_flags = queryFlags };
             int r = TryCall(BpfCommand.ProgQuery, ref probe);
+            if (r == -Errno.EPERM)
+            {
+                throw new BpfSyscallException(BpfCommand.ProgQuery, $"BPF_PROG_QUERY of {attachType}", Errno.EPERM, Explain(BpfCommand.ProgQuery, Errno.EPERM));
+            }
+
             if (r < 0) return r;
             uint count = probe.prog_cnt;
             if (count == 0)
