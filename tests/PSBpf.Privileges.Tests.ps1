@@ -12,6 +12,12 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
     $script:modulePath = (Get-Module PSBpf).Path
+    function Assert-Refused($Result, [string] $Need) {
+        $Result.Ok | Should -BeFalse
+        $Result.ErrorId | Should -Be 'BpfPermissionDenied'
+        $Result.Message | Should -Match $Need
+    }
+
     if ($isRoot) {
         $script:user = "psbpf-u$PID"
         $script:work = "/tmp/psbpf-privileges-$PID"
@@ -90,9 +96,7 @@ Describe 'An unprivileged user' -Tag Root {
         @{ Op = 'Get-BpfCgroupAttachment'; Need = 'needs CAP_NET_ADMIN; this thread lacks CAP_NET_ADMIN' }
         @{ Op = 'Get-BpfNetAttachment'; Need = 'needs CAP_NET_ADMIN; this thread lacks CAP_NET_ADMIN' }
     ) {
-        $none[$Op].Ok | Should -BeFalse
-        $none[$Op].ErrorId | Should -Be 'BpfPermissionDenied'
-        $none[$Op].Message | Should -Match $Need
+        Assert-Refused $none[$Op] $Need
     }
 
     It 'leaves a refused load unloaded, with no map created' {
@@ -116,14 +120,10 @@ Describe 'A user with only CAP_BPF and CAP_PERFMON' -Tag Root {
         @{ Op = 'Get-BpfProgram'; Need = 'needs CAP_SYS_ADMIN; this thread lacks CAP_SYS_ADMIN' }
         @{ Op = 'Get-BpfNetAttachment'; Need = 'needs CAP_NET_ADMIN; this thread lacks CAP_NET_ADMIN' }
     ) {
-        $tracing[$Op].Ok | Should -BeFalse
-        $tracing[$Op].ErrorId | Should -Be 'BpfPermissionDenied'
-        $tracing[$Op].Message | Should -Match $Need
+        Assert-Refused $tracing[$Op] $Need
     }
 
     It 'is refused a cgroup attach for want of CAP_NET_ADMIN, though the program loads' {
-        $tracing['Add-BpfAttachment cgroup'].Ok | Should -BeFalse
-        $tracing['Add-BpfAttachment cgroup'].ErrorId | Should -Be 'BpfPermissionDenied'
-        $tracing['Add-BpfAttachment cgroup'].Message | Should -Match 'BPF_LINK_CREATE .*cgroup.*this thread lacks CAP_NET_ADMIN'
+        Assert-Refused $tracing['Add-BpfAttachment cgroup'] 'BPF_LINK_CREATE .*cgroup.*this thread lacks CAP_NET_ADMIN'
     }
 }
