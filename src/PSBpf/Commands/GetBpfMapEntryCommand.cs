@@ -84,6 +84,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { InfoSet => MapInfo.Id, IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
 
         try

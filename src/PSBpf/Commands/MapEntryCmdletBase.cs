@@ -58,14 +58,21 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
     private BtfType? _keyType;
     private BtfType? _valueType;
 
+    /// <summary>True when -Header/-TypeDefinition/-KeyType/-ValueType failed: the error is written, and no map is touched.</summary>
+    private protected bool HeaderTypesFailed { get; private set; }
+
     /// <summary>
-    /// Reads -Header/-TypeDefinition and looks up -KeyType/-ValueType in them, once per command (terminating errors:
-    /// nothing can be decoded without them). Nothing to do when none of them is given.
+    /// Reads -Header/-TypeDefinition and looks up -KeyType/-ValueType in them, once per command; on failure writes the
+    /// error and sets <see cref="HeaderTypesFailed"/>. Nothing to do when none of them is given.
     /// </summary>
     private protected void ReadHeaderTypes(string[]? header, string? definition, string? keyType, string? valueType)
     {
-        void Fail(Exception e, BpfErrorInfo? info, object? target) =>
-            ThrowTerminatingError(info is null ? BpfErrorRecordFactory.FromException(e, target) : BpfErrorRecordFactory.Create(e, info, target));
+        void Fail(Exception e, BpfErrorInfo? info, object? target)
+        {
+            WriteBpfError(e, info, target);
+            HeaderTypesFailed = true;
+        }
+
         if (header is null && definition is null)
         {
             if (keyType is null && valueType is null) return;
@@ -81,9 +88,9 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
             return;
         }
 
-        var parsed = HeaderTypes.Read(this, header, definition, Fail)!;
+        if (HeaderTypes.Read(this, header, definition, Fail) is not { } parsed) return;
         if (keyType is not null) _keyType = HeaderTypes.Find(parsed, keyType, "KeyType", Fail);
-        if (valueType is not null) _valueType = HeaderTypes.Find(parsed, valueType, "ValueType", Fail);
+        if (valueType is not null && !HeaderTypesFailed) _valueType = HeaderTypes.Find(parsed, valueType, "ValueType", Fail);
     }
 
     /// <summary>The key and value types for <paramref name="map"/>: -KeyType/-ValueType where given, else null (the map's own).</summary>

@@ -62,14 +62,21 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
 
     private BtfType? _headerType;
     private BtfSpec? _headerBtf;
+    private bool _headerFailed;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         if (Header is null && TypeDefinition is null) return;
-        void Fail(Exception e, BpfErrorInfo? info, object? target) =>
-            ThrowTerminatingError(info is null ? BpfErrorRecordFactory.FromException(e, target) : BpfErrorRecordFactory.Create(e, info, target));
-        var header = HeaderTypes.Read(this, Header, TypeDefinition, Fail)!;
+        // an error, then no records: every one would need the type (as an unknown -Type, the error is not terminating)
+        void Fail(Exception e, BpfErrorInfo? info, object? target)
+        {
+            WriteBpfError(e, info, target);
+            _headerFailed = true;
+        }
+
+        var header = HeaderTypes.Read(this, Header, TypeDefinition, Fail);
+        if (header is null) return;
         _headerType = HeaderTypes.Find(header, Type, nameof(Type), Fail);
         _headerBtf = header.Btf;
     }
@@ -91,7 +98,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (Count > 0 && _written >= Count) return;
+        if (_headerFailed || (Count > 0 && _written >= Count)) return;
         if (!TryGetMap(out var map)) return;
         if (!BpfEventReader.IsEventMap(map.Type))
         {

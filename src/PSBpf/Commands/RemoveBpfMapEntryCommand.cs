@@ -69,6 +69,7 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to pop one value", "only queues and stacks pop without a key")) return;
 

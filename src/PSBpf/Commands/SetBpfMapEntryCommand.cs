@@ -88,6 +88,7 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to push the value", "only queues and stacks take a value without a key")) return;
 
