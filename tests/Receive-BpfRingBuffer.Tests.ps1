@@ -189,7 +189,7 @@ Describe 'Receive-BpfRingBuffer' {
             try {
                 # The reader puts its perf events into the map when it starts, so getppid(2) runs from a timer while it waits.
                 $timer = [PSBpfPerfTrigger]::Start()
-                try { $records = @(Receive-BpfRingBuffer -Map $o.Maps.events -Type perf_event_rec -Count 1 -Timeout 5) }
+                try { $records = @(Receive-BpfRingBuffer -Map $o.Maps.events -Header (Join-Path $repoRoot 'tests/fixtures/perfbuf.h') -Type perf_event_rec -Count 1 -Timeout 5) }
                 finally { $timer.Dispose() }
                 $records.Count | Should -Be 1
                 $records[0].tag | Should -Be 'abc'

@@ -13,6 +13,7 @@ public sealed class BtfCHeaderLayoutTests
     public static IEnumerable<object[]> Headers() =>
     [
         ["tests/fixtures/bootstrap.h"],
+        ["tests/fixtures/perfbuf.h"],
         ["tests/fixtures/cheader/torture.h"],
         ["tests/fixtures/cheader/tools.h"],
     ];

@@ -54,8 +54,8 @@ public static class CompletionCandidates
     {
         try
         {
-            string[] paths = header is null ? [] : [Path.GetFullPath(header, directory)];
-            var parsed = Engine.Btf.BtfCHeader.Parse(paths, definition, new Engine.Btf.BtfCHeaderOptions { DefinitionDirectory = directory });
+            string[] paths = string.IsNullOrEmpty(header) ? [] : [Path.GetFullPath(header, directory)];
+            var parsed = Engine.Btf.BtfCHeader.Parse(paths, string.IsNullOrEmpty(definition) ? null : definition, new Engine.Btf.BtfCHeaderOptions { DefinitionDirectory = directory });
             return Filter(word, parsed.Types.Where(t => t.Name.Length > 0).Select(t => t.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         }
         catch (Exception e) when (e is BpfHeaderException or IOException or UnauthorizedAccessException or BpfFormatException or ArgumentException)
