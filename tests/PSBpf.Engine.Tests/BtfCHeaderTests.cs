@@ -100,6 +100,26 @@ public sealed class BtfCHeaderTests
     }
 
     [Fact]
+    public void Constant_expressions_take_casts_sizeof_macros_and_earlier_enumerators()
+    {
+        var h = BtfCHeader.ParseText("""
+            #define BIT(n) (1 << (n))
+            #define TOP ((__u64)1 << 63)
+            #define MINUS1 ((__u8)-1)
+            #define SIGNED ((signed char)200)
+            struct s2 { char c[MINUS1]; int i; };
+            enum e { A = 3, B = A * 4 + (2 << 1), C = sizeof(struct s2) };
+            enum wide { W = TOP };
+            enum neg { N = SIGNED };
+            """, NoKernel);
+        var e = (BtfEnum)h.Find("enum e")!;
+        Assert.Equal([3L, 16L, 260L], e.Values.Select(v => v.Value));
+        Assert.Equal(long.MinValue, ((BtfEnum)h.Find("enum wide")!).Values[0].Value);
+        Assert.Equal(8u, ((BtfEnum)h.Find("enum wide")!).Size);
+        Assert.Equal(-56L, ((BtfEnum)h.Find("enum neg")!).Values[0].Value);
+    }
+
+    [Fact]
     public void Find_takes_the_C_spelling_or_the_bare_name()
     {
         var h = BtfCHeader.ParseText("struct a { int x; }; union u { int y; }; typedef struct a a_t; enum e { E1 };", NoKernel);

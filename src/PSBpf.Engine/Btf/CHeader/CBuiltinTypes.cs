@@ -54,6 +54,9 @@ internal sealed class CBuiltinTypes
     public CType? Typedef(string name)
     {
         if (_typedefs.TryGetValue(name, out var t)) return t;
+        // linux/types.h's __aligned_u64 family: macros for a 64-bit type aligned to 8 (as u64 is on BPF anyway)
+        if (name is "__aligned_u64" or "__aligned_be64" or "__aligned_le64") return _typedefs[name] = new CTypedefType("__u64", _bases["unsigned long long"], 8);
+        if (name == "__aligned_s64") return _typedefs[name] = new CTypedefType("__s64", _bases["long long"], 8);
         if (!Typedefs.TryGetValue(name, out var target)) return null;
         return _typedefs[name] = new CTypedefType(name, _bases[target]);
     }

@@ -12,17 +12,21 @@ internal sealed class CConstantExpression
     private readonly IReadOnlyList<CToken> _tokens;
     private readonly Func<CToken, long> _identifier;
     private readonly Func<int, (long Value, int Next)>? _sizeof;
+    private readonly Func<int, (int Size, bool Signed, int Next)?>? _cast;
 
     /// <param name="tokens">Tokens, ending with an End token.</param>
     /// <param name="position">Where the expression starts.</param>
     /// <param name="identifier">The value of an identifier (throws when it has none).</param>
     /// <param name="sizeOf">Given the position after <c>sizeof</c>, the size and the position after its operand; null: sizeof is an error.</param>
-    public CConstantExpression(IReadOnlyList<CToken> tokens, int position, Func<CToken, long> identifier, Func<int, (long, int)>? sizeOf = null)
+    /// <param name="cast">Given the position after a '(', the integer type named there (size, signedness, position after the ')'), or null when it is no type.</param>
+    public CConstantExpression(IReadOnlyList<CToken> tokens, int position, Func<CToken, long> identifier, Func<int, (long, int)>? sizeOf = null,
+        Func<int, (int, bool, int)?>? cast = null)
     {
         _tokens = tokens;
         Position = position;
         _identifier = identifier;
         _sizeof = sizeOf;
+        _cast = cast;
     }
 
     /// <summary>The position after what was parsed.</summary>
@@ -102,6 +106,16 @@ internal sealed class CConstantExpression
             case CTokenKind.Punctuator when t.Text == "+": return Unary();
             case CTokenKind.Punctuator when t.Text == "~": return ~Unary();
             case CTokenKind.Punctuator when t.Text == "!": return Unary() == 0 ? 1 : 0;
+            case CTokenKind.Punctuator when t.Text == "(" && _cast?.Invoke(Position) is var (castSize, castSigned, after):
+            {
+                // a cast: the operand converted to the type's width, as C does for (__u32)-1 or (__u64)1 << 63
+                Position = after;
+                long operand = Unary();
+                if (castSize >= 8) return operand;
+                int bits = castSize * 8;
+                long truncated = operand & ((1L << bits) - 1);
+                return castSigned && (truncated & (1L << (bits - 1))) != 0 ? truncated - (1L << bits) : truncated;
+            }
             case CTokenKind.Punctuator when t.Text == "(":
                 long v = Parse();
                 Expect(")");

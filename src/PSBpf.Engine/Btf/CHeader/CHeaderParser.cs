@@ -621,7 +621,7 @@ internal sealed class CHeaderParser
 
     private long ConstantExpression()
     {
-        var e = new CConstantExpression(_t, _p, Enumerator, SizeOf);
+        var e = new CConstantExpression(_t, _p, Enumerator, SizeOf, Cast);
         long v = e.Parse();
         _p = e.Position;
         return v;
@@ -630,6 +630,37 @@ internal sealed class CHeaderParser
     private long Enumerator(CToken t) =>
         _enumerators.TryGetValue(t.Text, out long v) ? v
         : throw t.Location.Error($"'{t.Text}' is not a constant: no enumerator or #define of that name is known here");
+
+    /// <summary>A cast's type name at <paramref name="position"/> (after its '('): size and signedness of the integer, enum or pointer it names; null when no type starts there.</summary>
+    private (int, bool, int)? Cast(int position)
+    {
+        var t = _t[position];
+        bool typeStart = t.Kind == CTokenKind.Identifier &&
+            (BaseWords.Contains(t.Text) || t.Text is "struct" or "union" or "enum" or "const" or "volatile" || _typedefs.ContainsKey(t.Text) || _builtins.Typedef(t.Text) is not null);
+        if (!typeStart) return null;
+        int saved = _p;
+        _p = position;
+        try
+        {
+            var type = Specifiers(out _, out _);
+            var d = Declarator(abstractAllowed: true);
+            if (d.Name is not null) throw d.Location.Error("a cast takes a type name, not a declaration");
+            type = d.Derive(type);
+            Expect(")", "after the cast's type");
+            var resolved = type.Resolved;
+            return resolved switch
+            {
+                CIntegerType { IsFloat: false } i => (i.Size, (i.Encoding & BtfIntEncoding.Signed) != 0, _p),
+                CEnumType e => ((int)e.SizeAt(t.Location), e.IsSigned, _p),
+                CPointerType => (8, false, _p),
+                _ => throw t.Location.Error($"a cast to {type} is not an integer constant"),
+            };
+        }
+        finally
+        {
+            _p = saved;
+        }
+    }
 
     /// <summary>sizeof(type-name), at <paramref name="position"/> (after the keyword).</summary>
     private (long, int) SizeOf(int position)

@@ -27,6 +27,8 @@ internal sealed class CPreprocessor
             ("__CHAR_BIT__", "8"), ("__SIZEOF_INT__", "4"), ("__SIZEOF_LONG__", "8"), ("__SIZEOF_LONG_LONG__", "8"),
             ("__SIZEOF_POINTER__", "8"), ("__SIZEOF_SHORT__", "2"), ("__ORDER_LITTLE_ENDIAN__", "1234"),
             ("__ORDER_BIG_ENDIAN__", "4321"), ("__BYTE_ORDER__", "1234"), ("__LITTLE_ENDIAN__", "1"),
+            // what the skipped <asm/byteorder.h> defines on a little-endian target; uapi headers choose bitfield orders by it
+            ("__LITTLE_ENDIAN", "1234"), ("__LITTLE_ENDIAN_BITFIELD", "1"),
         })
         {
             var loc = new CLocation("<built-in>", 1, 1);
