@@ -28,6 +28,8 @@ public sealed class BtfCHeaderTests
     [InlineData("struct s { int a; } __attribute__((aligned(3)));", 1, 36, "alignment 3 is not a power of 2")]
     [InlineData("#include \"no_such_header.h\"", 1, 10, "included header 'no_such_header.h' not found")]
     [InlineData("/* never closed", 1, 1, "unterminated /* comment")]
+    [InlineData("strcut event { int pid; };", 1, 1, "unknown type name 'strcut'")]
+    [InlineData("mystery_t counter;", 1, 1, "unknown type name 'mystery_t'")]
     public void Errors_name_the_place_and_what_was_not_understood(string text, int line, int column, string detail)
     {
         var e = Assert.Throws<BpfHeaderException>(() => BtfCHeader.ParseText(text, NoKernel with { DefinitionDirectory = Path.GetTempPath() }));

@@ -69,37 +69,46 @@ internal sealed class CHeaderParser
             {
                 TopLevelDeclaration();
             }
-            catch (BpfHeaderException) when (!DefinesTypes(start))
+            catch (BpfHeaderException) when (IsFunctionOrExtern(start))
             {
-                // a variable or function declaration that is not understood: it declares no type, so it is skipped
+                // a function (or extern/static variable) declaration that is not understood: it declares no type, so it is skipped
                 SkipStatement(start);
             }
         }
     }
 
-    /// <summary>True when the statement at <paramref name="start"/> is a typedef or defines a struct, union or enum.</summary>
-    private bool DefinesTypes(int start)
+    /// <summary>
+    /// True when the statement at <paramref name="start"/> declares a function (a '(' outside brackets: a declarator's
+    /// parameters, or a declaration macro) or an extern/static variable, and is no typedef and defines no struct, union
+    /// or enum: what may be skipped when not understood. Anything else that fails is reported.
+    /// </summary>
+    private bool IsFunctionOrExtern(int start)
     {
+        bool function = _t[start].Kind == CTokenKind.Identifier && _t[start].Text is "extern" or "static" or "inline" or "__inline" or "__inline__";
         int depth = 0;
         for (int i = start; i < _t.Count && _t[i].Kind != CTokenKind.End; i++)
         {
             var t = _t[i];
-            if (depth == 0 && t.IsIdentifier("typedef")) return true;
+            if (depth == 0 && t.IsIdentifier("typedef")) return false;
             if (t.Kind == CTokenKind.Identifier && t.Text is "struct" or "union" or "enum")
             {
                 int j = i + 1;
                 while (_t[j].IsIdentifier("__attribute__") || _t[j].IsIdentifier("__attribute")) j = SkipBalancedFrom(j + 1);
                 if (_t[j].Kind == CTokenKind.Identifier) j++;
-                if (_t[j].Is("{")) return true;
+                if (_t[j].Is("{")) return false;
             }
 
-            if (t.Is("(") || t.Is("[") || t.Is("{")) depth++;
+            if (depth == 0 && (t.Is("(") || t.Kind == CTokenKind.Unsupported)) function = true;
+            if (t.Is("(") || t.Is("[") || t.Is("{"))
+            {
+                if (depth == 0 && t.Is("{")) return function && i > start && _t[i - 1].Is(")"); // a function body
+                depth++;
+            }
             else if (t.Is(")") || t.Is("]") || t.Is("}")) depth--;
-            if (depth == 0 && t.Is(";")) return false;
-            if (depth == 0 && t.Is("}") && i > start) return false;
+            if (depth == 0 && t.Is(";")) return function;
         }
 
-        return false;
+        return function;
     }
 
     /// <summary>Moves past the statement at <paramref name="start"/>: to its ';', or past a function body.</summary>
@@ -329,7 +338,6 @@ internal sealed class CHeaderParser
         Attributes(attributes);
         CheckNames(record, members);
         CRecordLayout.Layout(record, members, attributes.Packed, attributes.Aligned);
-        if (tag is null) return record;
         return record;
     }
 
