@@ -49,6 +49,12 @@ BeforeAll {
         }
         $script:madeBlue = -not (Test-Path /run/netns/blue)
         if ($madeBlue) { ip netns add blue; ip -n blue link set lo up }
+
+        # docs/fleet.md's hosts: web1 and web2 are loopback addresses of the namespace, served by a throwaway sshd
+        # with pwsh as its subsystem; the namespace's /etc/ssh/ssh_config (ip netns exec) names them.
+        . (Join-Path $PSScriptRoot 'Remoting/TestSshd.ps1')
+        $moduleRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
+        $script:sshd = Start-TestSshd -ModuleRoot $moduleRoot -HostName 'web1', 'web2' -NetworkNamespace $netns
     }
 
     # Runs a page's examples in a child pwsh in the test's network namespace; one result per block.
@@ -64,6 +70,7 @@ BeforeAll {
 
 AfterAll {
     if ($isRoot) {
+        Stop-TestSshd $sshd
         ip netns del $netns
         if ($madeBlue) { ip netns del blue }
     }

@@ -119,6 +119,7 @@ BeforeAll {
         BpfProgramNotFound = { [CmdletBinding()] param() Test-BpfObject $minimal -Program no_such_program }
         BpfRunInputInvalid = { [CmdletBinding()] param() $t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad; Invoke-BpfProgram $t.Programs.xdp_filter }
         BpfRunFailed = { [CmdletBinding()] param() Invoke-BpfProgram $o.Programs.handle_exec -Data ([byte[]]::new(64)) }
+        BpfTargetNotFound = { [CmdletBinding()] param() Get-BpfNetAttachment -Interface 'psbpf-no-such-if0' }
     }
 
     # Need a process without capabilities or without tracefs: run in a child pwsh.

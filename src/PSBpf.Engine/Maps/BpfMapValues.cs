@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections;
 using PSBpf.Engine.Btf;
 
 namespace PSBpf.Engine;
@@ -37,7 +38,7 @@ public static partial class BpfMapValues
         {
             int slot = BpfMapAccess.PerCpuSlot(map);
             int cpus = v.Length / slot;
-            var values = value is object?[] arr && arr.Length == cpus ? arr : Enumerable.Repeat(value, cpus).ToArray();
+            var values = PerCpuValues(map, t, value, cpus);
             for (int c = 0; c < cpus; c++) Encode(map, t.ValueBtf, t.ValueTypeId, values[c], v.AsSpan(c * slot, (int)map.ValueSize), $"value[cpu {c}]");
         }
         else
@@ -47,6 +48,24 @@ public static partial class BpfMapValues
         }
 
         map.Update(k, v, flags);
+    }
+
+    /// <summary>
+    /// One value per possible CPU: a list is taken as the per-CPU values (its length must be the CPU count), anything
+    /// else is the value of every CPU. Where the value type is itself an array, only a list of lists is per-CPU.
+    /// </summary>
+    private static object?[] PerCpuValues(BpfMap map, BpfMapTypes t, object? value, int cpus)
+    {
+        static bool IsList(object? v) => v is IList and not byte[];
+        bool perCpu = IsList(value) && (t.ValueBtf?.Resolve(t.ValueTypeId) is not BtfArray || ((IList)value!).Cast<object?>().FirstOrDefault() is var first && IsList(first));
+        if (!perCpu) return Enumerable.Repeat(value, cpus).ToArray();
+        var list = (IList)value!;
+        if (list.Count != cpus)
+        {
+            throw new BpfValueException("value", $"map '{map.Name}' is per-CPU: give one value for each of its {cpus} possible CPUs, or a single value for all of them; got {list.Count}");
+        }
+
+        return list.Cast<object?>().ToArray();
     }
 
     /// <summary>Removes <paramref name="key"/> (encoded through <paramref name="types"/>, default the map's own); false when it was not there.</summary>

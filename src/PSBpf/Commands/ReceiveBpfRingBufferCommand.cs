@@ -239,7 +239,10 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         if (decoder is null) return record.ToArray();
         try
         {
-            return decoder.Decode(record, Output.PSRecordFactory.Instance); // built once, as PowerShell shows it
+            var value = decoder.Decode(record, Output.PSRecordFactory.Instance); // built once, as PowerShell shows it
+            // The type name carries PSBpf.types.ps1xml's serialization depth: nested structs cross remoting whole.
+            if (value is PSObject top) top.TypeNames.Insert(0, Output.PSRecordFactory.RecordTypeName);
+            return value;
         }
         catch (PSBpf.Engine.Btf.BpfValueException e)
         {

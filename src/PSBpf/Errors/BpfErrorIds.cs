@@ -112,4 +112,7 @@ public static class BpfErrorIds
 
     /// <summary>The kernel refused a test run (BPF_PROG_TEST_RUN): a type it cannot run, or input it does not take. Category InvalidOperation.</summary>
     public const string RunFailed = "BpfRunFailed";
+
+    /// <summary>The interface, network namespace or cgroup to list attachments of does not exist (Get-BpfNetAttachment, Get-BpfCgroupAttachment). Category ObjectNotFound.</summary>
+    public const string TargetNotFound = "BpfTargetNotFound";
 }
