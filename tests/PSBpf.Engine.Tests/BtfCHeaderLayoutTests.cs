@@ -24,8 +24,20 @@ public sealed class BtfCHeaderLayoutTests
     {
         string path = Path.Combine(Fixtures.RepoRoot, header);
         var parsed = BtfCHeader.Load(path);
-        using var compiled = BpfObject.Open(Compile(path, parsed));
-        var clang = compiled.Btf!;
+        string obj = Compile(path, parsed);
+        try
+        {
+            using var compiled = BpfObject.Open(obj);
+            Compare(parsed, compiled.Btf!);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(obj)!, recursive: true);
+        }
+    }
+
+    private static void Compare(BtfCHeader parsed, BtfSpec clang)
+    {
         int compared = 0;
         foreach (var t in parsed.Types)
         {
