@@ -37,6 +37,7 @@ Describe '8 runspaces at once' -Tag Root {
                 $ErrorActionPreference = 'Stop'
                 Import-Module $using:modulePath
                 $fixtures = $using:fixtures
+                $bootstrapHeader = $using:bootstrapHeader
                 $deadline = (Get-Date).AddSeconds($using:seconds)
                 $iterations = 0
                 $wrong = [Collections.Generic.List[string]]::new()
@@ -71,7 +72,7 @@ Describe '8 runspaces at once' -Tag Root {
                             if ($n -le 2) {
                                 $child = Start-Process -FilePath /bin/true -PassThru -Wait
                                 $started.Add($child.Id)
-                                Receive-BpfRingBuffer $boot.Maps.rb -Type event -Timeout 1 |
+                                Receive-BpfRingBuffer $boot.Maps.rb -Header $bootstrapHeader -Type event -Timeout 1 |
                                     Where-Object { -not $_.exit_event } | ForEach-Object { $null = $seen.Add([int]$_.pid) }
                             }
                             $links | Remove-BpfAttachment

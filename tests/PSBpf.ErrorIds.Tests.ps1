@@ -66,6 +66,7 @@ BeforeAll {
         BpfReadError = { [CmdletBinding()] param() Import-BpfObject -LiteralPath /proc/self/mem }
         BpfMapWrongType = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.exec_start -Timeout 0.1 }
         BpfTypeNotFound = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.rb -Type no_such_struct -Timeout 0.1 }
+        BpfHeaderInvalid = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.rb -TypeDefinition 'struct event { int pid; mystery_t x; };' -Timeout 0.1 }
         BpfVerifierRejected = { [CmdletBinding()] param() Import-BpfObject (Join-Path $fixtures 'bad_verifier.bpf.o') | Invoke-BpfLoad }
         BpfLoadFailed = {
             [CmdletBinding()] param()

@@ -157,8 +157,8 @@ Describe 'A map removed while it is read' -Tag Root {
     }
 
     It 'ends Receive-BpfRingBuffer -Wait on a <Kind> with BpfObjectNotLoaded when another runspace removes its object' -ForEach @(
-        @{ Kind = 'ring buffer'; Fixture = 'bootstrap.bpf.o'; Map = 'rb'; Type = 'event' }
-        @{ Kind = 'perf event array'; Fixture = 'perfbuf.bpf.o'; Map = 'events'; Type = 'perf_event_rec' }
+        @{ Kind = 'ring buffer'; Fixture = 'bootstrap.bpf.o'; Map = 'rb'; Type = 'event'; Header = 'bootstrap.h' }
+        @{ Kind = 'perf event array'; Fixture = 'perfbuf.bpf.o'; Map = 'events'; Type = 'perf_event_rec'; Header = 'perfbuf.h' }
     ) {
         $o = Import-BpfObject (Join-Path $fixtures $Fixture) | Invoke-BpfLoad
         $null = $o | Add-BpfAttachment
@@ -167,8 +167,8 @@ Describe 'A map removed while it is read' -Tag Root {
         $ps = [powershell]::Create()
         $ps.Runspace = $rs
         try {
-            $null = $ps.AddScript('param($module, $map, $type) Import-Module $module; Receive-BpfRingBuffer $map -Type $type -Wait | Out-Null').
-                AddArgument($modulePath).AddArgument($o.Maps[$Map]).AddArgument($Type)
+            $null = $ps.AddScript('param($module, $map, $type, $header) Import-Module $module; Receive-BpfRingBuffer $map -Header $header -Type $type -Wait | Out-Null').
+                AddArgument($modulePath).AddArgument($o.Maps[$Map]).AddArgument($Type).AddArgument((Join-Path $repoRoot "tests/fixtures/$Header"))
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 800
             $async.IsCompleted | Should -BeFalse -Because '-Wait reads until stopped'

@@ -103,11 +103,11 @@ Describe 'PSBpf over SSH remoting' -Tag Root {
     It 'streams ring buffer records from a remote session as plain data, each with its host' {
         # Each host loads and attaches bootstrap itself, as a fleet runbook would, and reads exec events; the test
         # starts processes meanwhile.
-        $job = Invoke-Command @remote -AsJob -ArgumentList (Join-Path $fixtures 'bootstrap.bpf.o') -ScriptBlock {
-            param($path)
+        $job = Invoke-Command @remote -AsJob -ArgumentList (Join-Path $fixtures 'bootstrap.bpf.o'), $bootstrapHeader -ScriptBlock {
+            param($path, $header)
             $b = Import-BpfObject $path | Invoke-BpfLoad
             $null = $b | Add-BpfAttachment
-            try { Receive-BpfRingBuffer $b.Maps.rb -Type event -Timeout 20 | Where-Object { -not $_.exit_event -and $_.comm -eq 'true' } | Select-Object -First 2 }
+            try { Receive-BpfRingBuffer $b.Maps.rb -Header $header -Type event -Timeout 20 | Where-Object { -not $_.exit_event -and $_.comm -eq 'true' } | Select-Object -First 2 }
             finally { $b | Remove-BpfObject }
         }
         try {

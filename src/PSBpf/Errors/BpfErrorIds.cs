@@ -38,6 +38,9 @@ public static class BpfErrorIds
     /// <summary>A BTF type name (e.g. -Type of Receive-BpfRingBuffer) that the object's BTF does not define. Category ObjectNotFound.</summary>
     public const string TypeNotFound = "BpfTypeNotFound";
 
+    /// <summary>A C header or -TypeDefinition text (-Header, -TypeDefinition) has a construct the header parser does not understand; the message gives file:line:column. Category InvalidData.</summary>
+    public const string HeaderInvalid = "BpfHeaderInvalid";
+
     /// <summary>The verifier rejected a program; the exception carries the full verifier log.</summary>
     public const string VerifierRejected = "BpfVerifierRejected";
 
