@@ -15,6 +15,8 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'PSBpf.TestSetup.ps1')
+    # The fixture's record, which its BTF does not carry (no anchor), declared as its source does.
+    $script:record = 'struct flood_rec { unsigned long long seq; };'
 
     # A steady producer: getppid() every $Interval seconds, for ever (the test kills it).
     function Start-Producer([double] $Interval) {
@@ -41,7 +43,7 @@ BeforeAll {
                     $state.Heap.Add([GC]::GetTotalMemory($true))   # live objects: after a collection
                 }
             }
-            Receive-BpfRingBuffer $o.Maps.rb -Type flood_rec -Timeout $Seconds | ForEach-Object {
+            Receive-BpfRingBuffer $o.Maps.rb -TypeDefinition $record -Timeout $Seconds | ForEach-Object {
                 $seq = $_.seq
                 if ($seq -lt $state.Next) { $state.Reordered++ }
                 else { $state.Gaps += $seq - $state.Next; $state.Next = $seq + 1 }
@@ -52,7 +54,7 @@ BeforeAll {
             $producer.Kill()
             $producer.WaitForExit()
             # What is still in the ring after the producer stopped.
-            Receive-BpfRingBuffer $o.Maps.rb -Type flood_rec -Timeout 1 | ForEach-Object {
+            Receive-BpfRingBuffer $o.Maps.rb -TypeDefinition $record -Timeout 1 | ForEach-Object {
                 $seq = $_.seq
                 if ($seq -lt $state.Next) { $state.Reordered++ } else { $state.Gaps += $seq - $state.Next; $state.Next = $seq + 1 }
                 $state.Received++
