@@ -70,14 +70,14 @@ Describe 'PSBpf over SSH remoting' -Tag Root {
 
     It 'brings map entries across whole: struct keys, per-CPU arrays of structs, numbers as numbers' {
         $x = Import-BpfObject (Join-Path $fixtures 'xdp.bpf.o') | Invoke-BpfLoad
-        $m = Import-BpfObject (Join-Path $fixtures 'maps.bpf.o') | Invoke-BpfLoad
+        $m = Import-BpfObject (Join-Path $fixtures 'shapes.bpf.o') | Invoke-BpfLoad   # no pinned maps
         try {
             $cpus = @(Get-BpfMapEntry $x.Maps.pkt_count -Key 1).Value.Count
             $perCpu = 0..($cpus - 1) | ForEach-Object { @{ packets = 10 + $_; bytes = 1000 * ($_ + 1) } }
             Set-BpfMapEntry $x.Maps.pkt_count -Key 1 -Value $perCpu
-            Set-BpfMapEntry $m.Maps.routes -Key @{ prefixlen = 24; addr = 0x0002000a } -Value 7
+            Set-BpfMapEntry $m.Maps.by_inner -Key @{ port = 8080; delta = -3; on = $true } -Value 7
 
-            $ids = @{ counts = $x.Maps.pkt_count.Id; routes = $m.Maps.routes.Id }
+            $ids = @{ counts = $x.Maps.pkt_count.Id; routes = $m.Maps.by_inner.Id }
             $r = Invoke-Command @remote -ArgumentList $ids -ErrorAction Stop -ScriptBlock {
                 param($ids)
                 [pscustomobject]@{
@@ -92,8 +92,9 @@ Describe 'PSBpf over SSH remoting' -Tag Root {
                 $h.Counts.Value[1].packets | Should -BeOfType ([uint64])
                 ($h.Counts.Value | ConvertTo-Json -Compress) | Should -Be ((Get-BpfMapEntry $x.Maps.pkt_count -Key 1).Value | ConvertTo-Json -Compress)
                 $h.Routes.Count | Should -Be 1
-                $h.Routes[0].Key.prefixlen | Should -Be 24
-                $h.Routes[0].Key.addr | Should -Be 0x0002000a
+                $h.Routes[0].Key.port | Should -Be 8080
+                $h.Routes[0].Key.delta | Should -Be -3
+                $h.Routes[0].Key.on | Should -BeTrue
                 $h.Routes[0].Value | Should -Be 7
             }
         }
