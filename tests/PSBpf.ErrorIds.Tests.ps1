@@ -118,6 +118,7 @@ BeforeAll {
         BpfProgramNotFound = { [CmdletBinding()] param() Test-BpfObject $minimal -Program no_such_program }
         BpfRunInputInvalid = { [CmdletBinding()] param() $t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad; Invoke-BpfProgram $t.Programs.xdp_filter }
         BpfRunFailed = { [CmdletBinding()] param() Invoke-BpfProgram $o.Programs.handle_exec -Data ([byte[]]::new(64)) }
+        BpfHistogramInputInvalid = { [CmdletBinding()] param() [pscustomobject]@{ Key = 'not an index'; Value = 1 } | ConvertTo-BpfHistogram }
     }
 
     # Need a process without capabilities or without tracefs: run in a child pwsh.

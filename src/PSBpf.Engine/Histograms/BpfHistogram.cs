@@ -24,7 +24,7 @@ public sealed class BpfHistogram
         foreach (var c in counts)
         {
             max = Math.Max(max, c);
-            total = checked(total + c);
+            total = total + c >= total ? total + c : throw new ArgumentException("the counts add up to more than 2^64 - 1", nameof(counts));
         }
 
         MaxCount = max;

@@ -109,4 +109,7 @@ public static class BpfErrorIds
 
     /// <summary>The kernel refused a test run (BPF_PROG_TEST_RUN): a type it cannot run, or input it does not take. Category InvalidOperation.</summary>
     public const string RunFailed = "BpfRunFailed";
+
+    /// <summary>ConvertTo-BpfHistogram input that is no histogram: a key that is no bucket index, a value without counts, a mix of forms, too many buckets. Category InvalidArgument.</summary>
+    public const string HistogramInputInvalid = "BpfHistogramInputInvalid";
 }
