@@ -19,7 +19,7 @@
     RequiredAssemblies     = @('ELFSharp.dll', 'PSBpf.Engine.dll')
     FormatsToProcess       = @('PSBpf.format.ps1xml')
 
-    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram')
+    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram', 'ConvertTo-BpfHistogram', 'Measure-BpfProgram')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -62,6 +62,8 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Test-BpfObject'; Get = { Test-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') } }
         @{ What = 'Get-BpfInstruction'; Get = { Get-BpfInstruction -Program $o.Programs.handle_exec } }
         @{ What = 'Invoke-BpfProgram'; Get = { Invoke-BpfProgram $t.Programs.xdp_filter -Data ([byte[]]::new(64)) -Repeat 10 } }
+        @{ What = 'Measure-BpfProgram'; Get = { Measure-BpfProgram -Id $ids -Interval 0.05 } }
+        @{ What = 'the Buckets of ConvertTo-BpfHistogram'; Get = { (0..40 | ForEach-Object { [pscustomobject]@{ Key = $_; Value = [uint64]$_ * 1000000000 } } | ConvertTo-BpfHistogram -Linear).Buckets } }
     ) {
         Assert-FitsTable (& $Get) $What
     }
@@ -78,6 +80,7 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Get-BpfMap'; Command = 'Get-BpfMap -Id {0}'; Id = 'map' }
         @{ What = 'Get-BpfLink'; Command = 'Get-BpfLink -ProgramId {0}'; Id = 'program' }
         @{ What = 'Test-BpfObject'; Command = 'Test-BpfObject {0}'; Id = 'path' }
+        @{ What = 'Measure-BpfProgram'; Command = 'Measure-BpfProgram -Id {0} -Interval 0.05'; Id = 'program' }
     ) {
         $arg = switch ($Id) { 'program' { $ids[0] } 'map' { $o.Maps.exec_start.Id } 'path' { "'$(Join-Path $fixtures 'bootstrap.bpf.o')'" } }
         $command = $Command -f $arg
