@@ -80,6 +80,17 @@ Describe 'ConvertTo-BpfHistogram' {
             $h.Buckets[1].High | Should -Be ($Base + 2 * $Step - 1)
         }
 
+        It 'takes -Log2 as the default it is, and lists histograms one per line with Format-Table' {
+            $entries = ConvertTo-Entry @(0, 3, 1)
+            $h = $entries | ConvertTo-BpfHistogram -Log2
+            $h.Kind | Should -Be 'Log2'
+            $h.Text | Should -Be (($entries | ConvertTo-BpfHistogram).Text)
+            $h.Text -split "`n" | Should -Be (Invoke-Oracle @('log2', 'value', '0', '3', '1'))
+            $table = @(($h | Format-Table | Out-String -Width 120) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
+            $table[0] | Should -Match '^Label\s+Kind\s+Unit\s+Buckets\s+TotalCount\s+MaxCount$'
+            $table[2] | Should -Match '^\s*Log2\s+value\s+3\s+4\s+3$'
+        }
+
         It 'prints nothing for an empty histogram, as libbpf-tools does, and keeps the buckets as data' {
             Invoke-Oracle @('log2', 'usecs', '0', '0', '0') | Should -BeNullOrEmpty
             Invoke-Oracle @('linear', 'usecs', '0', '1', '0', '0') | Should -BeNullOrEmpty

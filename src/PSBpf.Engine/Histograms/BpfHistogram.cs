@@ -87,6 +87,9 @@ public sealed class BpfHistogram
     /// <summary>The largest count (the full-length bar).</summary>
     public ulong MaxCount { get; }
 
+    /// <summary>The drawn histogram (<see cref="ToLines"/> joined by newlines), as the default view shows it.</summary>
+    public string Text => ToString();
+
     /// <summary>
     /// The histogram as libbpf-tools prints it (print_log2_hist, print_linear_hist), after the <see cref="Label"/>
     /// line when there is one; no histogram lines when every bucket is empty.

@@ -38,6 +38,10 @@ public sealed class ConvertToBpfHistogramCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string Unit { get; set; } = "value";
 
+    /// <summary>Power-of-two buckets: bucket 0 holds 0 and 1, bucket i holds 2^i to 2^(i+1) - 1. The default.</summary>
+    [Parameter(ParameterSetName = Log2Set)]
+    public SwitchParameter Log2 { get; set; }
+
     /// <summary>Buckets of equal width (-Base, -Step) instead of powers of two.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LinearSet)]
     public SwitchParameter Linear { get; set; }

@@ -16,12 +16,12 @@ namespace PSBpf.Commands;
 public sealed class MeasureBpfProgramCommand : InspectionCmdletBase
 {
     private const string KernelSet = "Kernel";
-    private const string IdSet = "Id";
     private const string ProgramSet = "Program";
     private const string ObjectSet = "Object";
 
     private readonly List<uint> _ids = [];
     private readonly List<uint> _askedIds = [];
+    private bool _byId;
     private NameFilter _names = new(null);
 
     /// <summary>Program names (wildcards): only programs of these names.</summary>
@@ -36,10 +36,10 @@ public sealed class MeasureBpfProgramCommand : InspectionCmdletBase
     [ValidateNotNullOrEmpty]
     public BpfProgramType[]? Type { get; set; }
 
-    /// <summary>Kernel program ids; binds the Id of Get-BpfProgram output.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Kernel program ids (all programs without it); binds the Id of Get-BpfProgram output.</summary>
+    [Parameter(ParameterSetName = KernelSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public uint[] Id { get; set; } = [];
+    public uint[]? Id { get; set; }
 
     /// <summary>Loaded programs of an object ($o.Programs.name, Get-BpfProgram -Object output).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProgramSet, ValueFromPipeline = true)]
@@ -69,7 +69,8 @@ public sealed class MeasureBpfProgramCommand : InspectionCmdletBase
     {
         switch (ParameterSetName)
         {
-            case IdSet:
+            case KernelSet when Id is not null:
+                _byId = true;
                 _askedIds.AddRange(Id);
                 break;
             case ProgramSet:
@@ -166,12 +167,9 @@ public sealed class MeasureBpfProgramCommand : InspectionCmdletBase
         IEnumerable<BpfProgramInfo> found;
         try
         {
-            found = ParameterSetName switch
-            {
-                KernelSet => BpfInspection.GetPrograms(includePids: false, includePinnedPaths: false),
-                IdSet => FoundById(BpfInspection.GetPrograms(_askedIds, includePids: false, includePinnedPaths: false), "program"),
-                _ => [],
-            };
+            found = ParameterSetName != KernelSet ? []
+                : _byId ? FoundById(BpfInspection.GetPrograms(_askedIds, includePids: false, includePinnedPaths: false), "program")
+                : BpfInspection.GetPrograms(includePids: false, includePinnedPaths: false);
         }
         catch (Exception e) when (!IsStopException(e))
         {
@@ -184,7 +182,7 @@ public sealed class MeasureBpfProgramCommand : InspectionCmdletBase
             if (_names.IsMatch(p.Name) && (Type is null || Type.Contains(p.Type)) && !_ids.Contains(p.Id)) _ids.Add(p.Id);
         }
 
-        foreach (var n in _names.Unmatched) WriteNotFound("program", n, ParameterSetName == KernelSet ? "in the kernel" : "among the programs given");
+        foreach (var n in _names.Unmatched) WriteNotFound("program", n, ParameterSetName == KernelSet && !_byId ? "in the kernel" : "among the programs given");
         return true;
     }
 
