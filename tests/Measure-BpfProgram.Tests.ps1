@@ -160,6 +160,12 @@ Describe 'Measure-BpfProgram' {
             (Get-StatsFd $PID).Count | Should -Be 0
         }
 
+        It 'ends when Select-Object -First has enough, and releases statistics' {
+            $s = @(Measure-BpfProgram -Id $id -Interval 0.05 -Count 0 | Select-Object -First 2)
+            $s.Sample | Should -Be @(1, 2)
+            (Get-StatsFd $PID).Count | Should -Be 0
+        }
+
         It 'drops a program that is unloaded while it samples' {
             $o = Import-BpfObject (Join-Path $fixtures 'hist.bpf.o') | Invoke-BpfLoad
             $gone = $o.Programs.hist_len.Id
