@@ -18,8 +18,10 @@
     # ELFSharp (NuGet) is the engine's ELF reader; listed first so that it loads from the module folder.
     RequiredAssemblies     = @('ELFSharp.dll', 'PSBpf.Engine.dll')
     FormatsToProcess       = @('PSBpf.format.ps1xml')
+    # Serialization depth only: entries and records cross remoting and Export-Clixml whole.
+    TypesToProcess         = @('PSBpf.types.ps1xml')
 
-    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram', 'ConvertTo-BpfHistogram', 'Measure-BpfProgram')
+    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram', 'Get-BpfNetAttachment', 'Get-BpfCgroupAttachment', 'ConvertTo-BpfHistogram', 'Measure-BpfProgram')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -7,7 +7,7 @@
     1. dotnet publish of the module (src/PSBpf, with src/PSBpf.Engine) as ReadyToRun images for this machine's
        architecture (precompiled native code beside the IL, so a fresh pwsh does not JIT the engine on its first load;
        the IL stays, so other architectures still run it), and dotnet build of the help generator (tools/HelpGen).
-    2. Assembles out/PSBpf/<ModuleVersion>/: PSBpf.psd1, PSBpf.format.ps1xml, PSBpf.dll, PSBpf.Engine.dll, ELFSharp.dll
+    2. Assembles out/PSBpf/<ModuleVersion>/: PSBpf.psd1, PSBpf.format.ps1xml, PSBpf.types.ps1xml, PSBpf.dll, PSBpf.Engine.dll, ELFSharp.dll
        (the engine's ELF reader, from NuGet) with its ELFSharp.LICENSE, and
        en-US/PSBpf.dll-Help.xml + en-US/about_PSBpf.help.txt generated from docs/ (platyPS's New-ExternalHelp when the
        platyPS module is installed, else tools/HelpGen). System.Management.Automation.dll is never copied:
@@ -86,7 +86,7 @@ if (Test-Path -LiteralPath $moduleDir) {
 }
 $null = New-Item -ItemType Directory -Path $helpDir -Force
 
-Copy-Item -LiteralPath $manifestPath, (Join-Path $root 'PSBpf.format.ps1xml'), (Join-Path $root 'LICENSE') -Destination $moduleDir
+Copy-Item -LiteralPath $manifestPath, (Join-Path $root 'PSBpf.format.ps1xml'), (Join-Path $root 'PSBpf.types.ps1xml'), (Join-Path $root 'LICENSE') -Destination $moduleDir
 foreach ($name in 'PSBpf.dll', 'PSBpf.Engine.dll', 'ELFSharp.dll') {
     Copy-Item -LiteralPath (Join-Path $bin $name) -Destination $moduleDir
 }

@@ -7,7 +7,8 @@
     Opens bootstrap.bpf.o, sets the .rodata global min_duration_ns before load (the C original's -d sets
     skel->rodata->min_duration_ns), loads it, auto-attaches handle_exec (tp/sched/sched_process_exec) and handle_exit
     (tp/sched/sched_process_exit) and prints the records of the "rb" ring buffer, decoded as struct event, in the columns of
-    the C original and of examples/Bootstrap:
+    the C original and of examples/Bootstrap. struct event comes from the shared header bootstrap.h (-Header): as in
+    libbpf-bootstrap, the BPF program only uses it through local pointers, so the object's BTF does not have it.
 
         TIME     EVENT COMM             PID     PPID    FILENAME/EXIT CODE
 
@@ -18,6 +19,9 @@
 
 .PARAMETER Path
     The bootstrap BPF object; by default tests/fixtures/build/bootstrap.bpf.o (make -C tests/fixtures builds it).
+
+.PARAMETER Header
+    The header that declares struct event, shared by the BPF program and user space; by default tests/fixtures/bootstrap.h.
 
 .PARAMETER MinDuration
     Minimum process duration in milliseconds to report (the C original's -d); 0 reports every exec and exit.
@@ -34,6 +38,7 @@
 [CmdletBinding()]
 param(
     [string] $Path = (Join-Path $PSScriptRoot '../tests/fixtures/build/bootstrap.bpf.o'),
+    [string] $Header = (Join-Path $PSScriptRoot '../tests/fixtures/bootstrap.h'),
     [Alias('d')]
     [ValidateRange(0, [long]::MaxValue)]
     [long] $MinDuration = 0,
@@ -75,10 +80,10 @@ try {
 
     '{0,-8} {1,-5} {2,-16} {3,-7} {4,-7} {5}' -f 'TIME', 'EVENT', 'COMM', 'PID', 'PPID', 'FILENAME/EXIT CODE'
     if ($Seconds -eq 0) {
-        Receive-BpfRingBuffer -Map $o.Maps.rb -Type event -Wait | ForEach-Object $format
+        Receive-BpfRingBuffer -Map $o.Maps.rb -Header $Header -Type event -Wait | ForEach-Object $format
     }
     else {
-        Receive-BpfRingBuffer -Map $o.Maps.rb -Type event -Timeout $Seconds | ForEach-Object $format
+        Receive-BpfRingBuffer -Map $o.Maps.rb -Header $Header -Type event -Timeout $Seconds | ForEach-Object $format
     }
 }
 finally {

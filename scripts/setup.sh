@@ -17,12 +17,31 @@ command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)   # sockets the cgrou
 if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
 # the disassembler tests compare with LLVM 14's llvm-objdump and llvm-mc (clang-14 does not pull them in)
 command -v llvm-objdump-14 >/dev/null 2>&1 && command -v llvm-mc-14 >/dev/null 2>&1 || need_pkgs+=(llvm-14)
+# the remoting tests run pwsh as the SSH subsystem of a loopback-only sshd they start and stop themselves
+need_sshd=0
+[ -x /usr/sbin/sshd ] || { need_pkgs+=(openssh-server); need_sshd=1; }
+command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need_pkgs+=(openssh-client)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "setup: installing ${need_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
+    # Installing openssh-server must not start a system sshd listening on every interface: policy-rc.d refuses
+    # service starts while apt runs (Debian's documented switch), and the unit is disabled afterwards.
+    made_policy=0
+    if [ "$need_sshd" = 1 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+        made_policy=1
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+    if [ "$made_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+    if [ "$need_sshd" = 1 ]; then
+        if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+            systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+        fi
+    fi
 fi
 
 if ! mountpoint -q /sys/fs/bpf; then

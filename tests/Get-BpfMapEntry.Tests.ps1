@@ -115,4 +115,61 @@ Describe 'Get-BpfMapEntry' {
             { Get-BpfMapEntry $o.Maps.pinned_counts -Pop -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'BpfMapWrongType,PSBpf.Commands.GetBpfMapEntryCommand'
         }
     }
+
+    Context 'on a map without BTF, typed from C declarations' -Tag Root {
+        BeforeAll {
+            $script:pin = "/sys/fs/bpf/cheader-get-$PID"
+            $script:types = @'
+#define COMM_LEN 16
+struct proc_key { __u32 pid; __u32 cpu; };
+struct proc_stat { __u64 count; char comm[COMM_LEN]; __u32 flags; __u8 kind; };
+'@
+            if ($isRoot) {
+                # created by bpftool without BTF: its keys and values are only bytes until typed
+                bpftool map create $pin type hash key 8 value 32 entries 16 name cheader_nobtf
+                # key {pid 4242, cpu 3}; value {count 7, comm "bash", flags 0x10, kind 2}
+                $value = @('07', '00', '00', '00', '00', '00', '00', '00', '62', '61', '73', '68') + @('00') * 12 + @('10', '00', '00', '00', '02', '00', '00', '00')
+                bpftool map update pinned $pin key hex 92 10 00 00 03 00 00 00 value hex @value
+            }
+        }
+        AfterAll { if ($isRoot) { Remove-Item -LiteralPath $pin -ErrorAction Ignore } }
+        BeforeEach { if (-not $isRoot) { Set-ItResult -Skipped -Because 'creating BPF maps needs root (CAP_BPF)' } }
+
+        It 'decodes what bpftool wrote through -KeyType and -ValueType' {
+            (bpftool -j map show pinned $pin | ConvertFrom-Json).PSObject.Properties.Name | Should -Not -Contain 'btf_id' -Because 'the map has no BTF'
+            $plain = Get-BpfMapEntry -PinnedPath $pin
+            $plain.Value -is [byte[]] | Should -BeTrue
+            $plain.Value.Length | Should -Be 32
+            $e = Get-BpfMapEntry -PinnedPath $pin -TypeDefinition $types -KeyType proc_key -ValueType 'struct proc_stat'
+            $e.Key.pid | Should -Be 4242
+            $e.Key.cpu | Should -Be 3
+            $e.Value.count | Should -Be 7
+            $e.Value.comm | Should -Be 'bash'
+            $e.Value.flags | Should -Be 16
+            $e.Value.kind | Should -Be 2
+            (Get-BpfMapEntry -PinnedPath $pin -TypeDefinition $types -KeyType proc_key -ValueType proc_stat -Key @{ pid = 4242; cpu = 3 }).Value.comm | Should -Be 'bash'
+        }
+
+        It 'writes typed entries that bpftool reads back byte for byte, and removes them by typed key' {
+            Set-BpfMapEntry -PinnedPath $pin -TypeDefinition $types -KeyType proc_key -ValueType proc_stat -Key @{ pid = 1; cpu = 0 } -Value @{ count = 258; comm = 'sh'; flags = 1; kind = 9 }
+            $dump = bpftool -j map lookup pinned $pin key hex 01 00 00 00 00 00 00 00 | ConvertFrom-Json
+            $bytes = [byte[]]@($dump.value | ForEach-Object { [Convert]::ToByte($_, 16) })
+            [BitConverter]::ToUInt64($bytes, 0) | Should -Be 258
+            [Text.Encoding]::ASCII.GetString($bytes, 8, 2) | Should -Be 'sh'
+            $bytes[10] | Should -Be 0
+            [BitConverter]::ToUInt32($bytes, 24) | Should -Be 1
+            $bytes[28] | Should -Be 9
+            Remove-BpfMapEntry -PinnedPath $pin -TypeDefinition $types -KeyType proc_key -Key @{ pid = 1; cpu = 0 } -Confirm:$false
+            $left = @(bpftool -j map dump pinned $pin | ConvertFrom-Json)
+            $left.Count | Should -Be 1 -Because 'only the entry bpftool wrote is left'
+            $left[0].key[0] | Should -Be '0x92'
+        }
+
+        It 'refuses a type whose size is not the map''s, and -KeyType without declarations' {
+            { Get-BpfMapEntry -PinnedPath $pin -TypeDefinition 'struct small { __u32 pid; };' -KeyType small -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfValueInvalid,PSBpf.Commands.GetBpfMapEntryCommand'
+            { Get-BpfMapEntry -PinnedPath $pin -KeyType proc_key -ErrorAction Stop } |
+                Should -Throw -ErrorId 'BpfTypeNotFound,PSBpf.Commands.GetBpfMapEntryCommand'
+        }
+    }
 }

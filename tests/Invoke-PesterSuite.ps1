@@ -7,7 +7,10 @@ param(
     [Parameter(Mandatory)] [string] $TestsPath,
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultFile,
-    [string[]] $FullNameFilter
+    [string[]] $FullNameFilter,
+    # Tests tagged Soak run for minutes: only when asked for (-Tag Soak).
+    [string[]] $Tag,
+    [string[]] $ExcludeTag = @('Soak')
 )
 $ErrorActionPreference = 'Stop'
 $env:PSBPF_MODULE = $ModuleManifest
@@ -20,4 +23,6 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = $ResultFile
 if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
+if ($Tag) { $config.Filter.Tag = $Tag }
+$config.Filter.ExcludeTag = @($ExcludeTag | Where-Object { $_ -notin $Tag })
 Invoke-Pester -Configuration $config

@@ -5,7 +5,7 @@
     shows) and the other pages in docs/, about_PSBpf included (docs/json-examples.md has its own test). A page's
     blocks run in order in one pwsh session, as a reader types them, from a directory holding the fixture objects under
     the names the examples use (./minimal.bpf.o, ./bootstrap.bpf.o, ./app.bpf.o, ./build/*.bpf.o, ./bad.bpf.o,
-    ./uprobe_target, ./usdt_target with its libusdt_target.so), the README's from the repository root.
+    ./uprobe_target, ./usdt_target with its libusdt_target.so, ./bootstrap.h), the README's from the repository root.
 
     The session runs inside a network namespace this test makes (ip netns exec), with veth pairs named eth0 and veth0
     and a second namespace named blue: the examples' interfaces are the test's own, never the host's. There, bpffs,
@@ -33,6 +33,7 @@ BeforeAll {
         Copy-Item $f.FullName (Join-Path $sandbox 'build')
     }
     Copy-Item (Join-Path $fixtures 'bad_verifier.bpf.o') (Join-Path $sandbox 'bad.bpf.o')
+    Copy-Item (Join-Path $repoRoot 'tests/fixtures/*.h') $sandbox   # the objects' shared headers (./bootstrap.h)
     Copy-Item (Join-Path $fixtures 'uprobe_target') $sandbox
     Copy-Item (Join-Path $fixtures 'usdt_target'), (Join-Path $fixtures 'libusdt_target.so') $sandbox
 
@@ -48,6 +49,12 @@ BeforeAll {
         }
         $script:madeBlue = -not (Test-Path /run/netns/blue)
         if ($madeBlue) { ip netns add blue; ip -n blue link set lo up }
+
+        # docs/fleet.md's hosts: web1 and web2 are loopback addresses of the namespace, served by a throwaway sshd
+        # with pwsh as its subsystem; the namespace's /etc/ssh/ssh_config (ip netns exec) names them.
+        . (Join-Path $PSScriptRoot 'Remoting/TestSshd.ps1')
+        $moduleRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
+        $script:sshd = Start-TestSshd -ModuleRoot $moduleRoot -HostName 'web1', 'web2' -NetworkNamespace $netns
     }
 
     # Runs a page's examples in a child pwsh in the test's network namespace; one result per block.
@@ -63,6 +70,7 @@ BeforeAll {
 
 AfterAll {
     if ($isRoot) {
+        Stop-TestSshd $sshd
         ip netns del $netns
         if ($madeBlue) { ip netns del blue }
     }

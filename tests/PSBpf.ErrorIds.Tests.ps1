@@ -66,6 +66,7 @@ BeforeAll {
         BpfReadError = { [CmdletBinding()] param() Import-BpfObject -LiteralPath /proc/self/mem }
         BpfMapWrongType = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.exec_start -Timeout 0.1 }
         BpfTypeNotFound = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.rb -Type no_such_struct -Timeout 0.1 }
+        BpfHeaderInvalid = { [CmdletBinding()] param() Receive-BpfRingBuffer -Map $o.Maps.rb -TypeDefinition 'struct event { int pid; mystery_t x; };' -Timeout 0.1 }
         BpfVerifierRejected = { [CmdletBinding()] param() Import-BpfObject (Join-Path $fixtures 'bad_verifier.bpf.o') | Invoke-BpfLoad }
         BpfLoadFailed = {
             [CmdletBinding()] param()
@@ -118,6 +119,7 @@ BeforeAll {
         BpfProgramNotFound = { [CmdletBinding()] param() Test-BpfObject $minimal -Program no_such_program }
         BpfRunInputInvalid = { [CmdletBinding()] param() $t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad; Invoke-BpfProgram $t.Programs.xdp_filter }
         BpfRunFailed = { [CmdletBinding()] param() Invoke-BpfProgram $o.Programs.handle_exec -Data ([byte[]]::new(64)) }
+        BpfTargetNotFound = { [CmdletBinding()] param() Get-BpfNetAttachment -Interface 'psbpf-no-such-if0' }
         BpfHistogramInputInvalid = { [CmdletBinding()] param() [pscustomobject]@{ Key = 'not an index'; Value = 1 } | ConvertTo-BpfHistogram }
     }
 

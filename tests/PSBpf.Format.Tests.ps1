@@ -33,6 +33,12 @@ Describe 'Default views' -Tag Root {
         $script:c = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
         $script:t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad
         $script:links = @($o | Add-BpfAttachment) + @($c | Add-BpfAttachment -Cgroup $cgroup)
+        # a veth pair in a namespace of the test's own, with an XDP program, for Get-BpfNetAttachment
+        $script:netns = "psbpf-format-$PID"
+        ip netns add $netns
+        ip -n $netns link add fmt0 type veth peer name fmt1
+        $script:x = Import-BpfObject (Join-Path $fixtures 'xdp.bpf.o') | Invoke-BpfLoad
+        $script:links += @($x.Programs.xdp_count | Add-BpfAttachment -Interface fmt0 -Mode Generic -NetworkNamespace $netns)
         Set-BpfMapEntry -Map $o.Maps.exec_start -Key 1 -Value 42
         $script:ids = @($o.Programs.Id) + @($c.Programs.Id)
         $script:mapIds = @($o.Maps.Id) + @($c.Maps.Id)
@@ -40,7 +46,8 @@ Describe 'Default views' -Tag Root {
 
     AfterAll {
         if (-not $isRoot) { return }
-        $o, $c, $t | Where-Object { $_ } | Remove-BpfObject
+        $o, $c, $t, $x | Where-Object { $_ } | Remove-BpfObject
+        ip netns del $netns 2>$null
         Wait-Until { -not (Get-BpfLink | Where-Object ProgramId -in $ids) } | Out-Null
         rmdir $cgroup
     }
@@ -62,6 +69,8 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Test-BpfObject'; Get = { Test-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') } }
         @{ What = 'Get-BpfInstruction'; Get = { Get-BpfInstruction -Program $o.Programs.handle_exec } }
         @{ What = 'Invoke-BpfProgram'; Get = { Invoke-BpfProgram $t.Programs.xdp_filter -Data ([byte[]]::new(64)) -Repeat 10 } }
+        @{ What = 'Get-BpfNetAttachment'; Get = { Get-BpfNetAttachment -NetworkNamespace $netns } }
+        @{ What = 'Get-BpfCgroupAttachment'; Get = { Get-BpfCgroupAttachment $cgroup } }
         @{ What = 'Measure-BpfProgram'; Get = { Measure-BpfProgram -Id $ids -Interval 0.05 } }
         @{ What = 'the Buckets of ConvertTo-BpfHistogram'; Get = { (0..40 | ForEach-Object { [pscustomobject]@{ Key = $_; Value = [uint64]$_ * 1000000000 } } | ConvertTo-BpfHistogram -Linear).Buckets } }
     ) {
@@ -80,9 +89,14 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Get-BpfMap'; Command = 'Get-BpfMap -Id {0}'; Id = 'map' }
         @{ What = 'Get-BpfLink'; Command = 'Get-BpfLink -ProgramId {0}'; Id = 'program' }
         @{ What = 'Test-BpfObject'; Command = 'Test-BpfObject {0}'; Id = 'path' }
+        @{ What = 'Get-BpfNetAttachment'; Command = 'Get-BpfNetAttachment -NetworkNamespace {0}'; Id = 'netns' }
+        @{ What = 'Get-BpfCgroupAttachment'; Command = 'Get-BpfCgroupAttachment {0}'; Id = 'cgroup' }
         @{ What = 'Measure-BpfProgram'; Command = 'Measure-BpfProgram -Id {0} -Interval 0.05'; Id = 'program' }
     ) {
-        $arg = switch ($Id) { 'program' { $ids[0] } 'map' { $o.Maps.exec_start.Id } 'path' { "'$(Join-Path $fixtures 'bootstrap.bpf.o')'" } }
+        $arg = switch ($Id) {
+            'program' { $ids[0] } 'map' { $o.Maps.exec_start.Id } 'path' { "'$(Join-Path $fixtures 'bootstrap.bpf.o')'" }
+            'netns' { "'$netns'" } 'cgroup' { "'$cgroup'" }
+        }
         $command = $Command -f $arg
         $live = & ([scriptblock]::Create($command))
         $module = (Get-Module PSBpf).Path

@@ -38,7 +38,7 @@ Describe 'Installing PSBpf' {
         $files = @(Get-ChildItem -LiteralPath $moduleDir -Recurse -File | ForEach-Object {
                 [IO.Path]::GetRelativePath($moduleDir, $_.FullName) } | Sort-Object)
         $files | Should -Be @('ELFSharp.dll', 'ELFSharp.LICENSE', 'en-US/about_PSBpf.help.txt', 'en-US/PSBpf.dll-Help.xml', 'LICENSE',
-            'PSBpf.dll', 'PSBpf.Engine.dll', 'PSBpf.format.ps1xml', 'PSBpf.psd1')
+            'PSBpf.dll', 'PSBpf.Engine.dll', 'PSBpf.format.ps1xml', 'PSBpf.psd1', 'PSBpf.types.ps1xml')
         (Import-PowerShellDataFile $manifest).RequiredAssemblies | Should -Be @('ELFSharp.dll', 'PSBpf.Engine.dll')
         [PSBpf.Engine.Elf.ElfFile].Assembly.GetReferencedAssemblies().Name | Should -Contain 'ELFSharp'
         [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'ELFSharp' }).Location | Should -Be (Join-Path $moduleDir 'ELFSharp.dll')

@@ -121,13 +121,13 @@ Describe 'Stopping a waiting command' -Tag Root {
         $o = Import-BpfObject (Join-Path $fixtures 'bootstrap.bpf.o') | Invoke-BpfLoad
         try {
             $before = Get-FdCount
-            $r = Stop-AfterWaiting 'Receive-BpfRingBuffer -Map $args[0] -Type event -Wait' @($o.Maps.rb)
+            $r = Stop-AfterWaiting 'Receive-BpfRingBuffer -Map $args[0] -Header $args[1] -Type event -Wait' @($o.Maps.rb, $bootstrapHeader)
             $r.WaitedIn | Should -Be 'Running' -Because 'the command was waiting for records when stopped'
             $r.State | Should -Be 'Stopped'
             $r.StopTook | Should -BeLessThan ([timespan]::FromSeconds(3))
             Get-FdCount | Should -Be $before -Because 'the epoll and mmap descriptors of the reader are closed'
             # the map is usable again right away
-            Receive-BpfRingBuffer -Map $o.Maps.rb -Type event -Timeout 0.1 | Should -BeNullOrEmpty
+            Receive-BpfRingBuffer -Map $o.Maps.rb -Header $bootstrapHeader -Type event -Timeout 0.1 | Should -BeNullOrEmpty
         }
         finally { $o | Remove-BpfObject }
     }
@@ -203,7 +203,14 @@ Describe 'Tab completion (TabExpansion2)' {
     }
 
     It 'completes record types of the ring buffer''s object for Receive-BpfRingBuffer -Type' {
-        Complete 'Receive-BpfRingBuffer -Map $o.Maps.rb -Type eve' | Should -Be @('event')
+        Complete 'Receive-BpfRingBuffer -Map $o.Maps.rb -Type task_st' | Should -Be @('task_struct')
+    }
+
+    It 'completes record types of the -Header given to Receive-BpfRingBuffer' {
+        Complete "Receive-BpfRingBuffer -Map `$o.Maps.rb -Header '$bootstrapHeader' -Type eve" | Should -Be @('event')
+        Push-Location (Split-Path $bootstrapHeader)
+        try { Complete 'Receive-BpfRingBuffer -Map $o.Maps.rb -Header ./bootstrap.h -Type ' | Should -Be @('event') }
+        finally { Pop-Location }
     }
 
     It 'completes Test-BpfObject -Program from the -Path given' {

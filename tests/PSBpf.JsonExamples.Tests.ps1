@@ -58,7 +58,7 @@ Describe 'docs/json-examples.md' -Tag Root {
 
             $link = $o.Programs.handle_exec | Add-BpfAttachment
             $child = Start-Process -FilePath /bin/true -PassThru -Wait
-            $record = Wait-Record { Receive-BpfRingBuffer -Map $o.Maps.rb -Type event -Timeout 0.2 | Where-Object pid -eq $child.Id | Select-Object -First 1 }
+            $record = Wait-Record { Receive-BpfRingBuffer -Map $o.Maps.rb -Header $bootstrapHeader -Type event -Timeout 0.2 | Where-Object pid -eq $child.Id | Select-Object -First 1 }
             $record | Should -Not -BeNullOrEmpty
             $blocks['ring-buffer-record'] = ConvertTo-MaskedJson ($record | ConvertTo-Json) 'pid', 'ppid', 'duration_ns'
             $link | Remove-BpfAttachment

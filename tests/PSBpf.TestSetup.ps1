@@ -14,6 +14,8 @@ if (-not $modulePath) {
 }
 Import-Module -Name $modulePath -Force -ErrorAction Stop
 $fixtures = Join-Path $repoRoot 'tests/fixtures/build'
+# bootstrap.bpf.o's shared header: struct event is only there, not in the object's BTF (as in libbpf-bootstrap)
+$bootstrapHeader = Join-Path $repoRoot 'tests/fixtures/bootstrap.h'
 $isRoot = (id -u) -eq 0
 
 # The kernel frees a released link (and the program and maps it held) from a work queue, a moment after the last fd

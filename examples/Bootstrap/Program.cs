@@ -1,10 +1,14 @@
 // libbpf-bootstrap's "bootstrap" with PSBpf: traces process exec and exit through two tracepoint programs, a hash map
 // of start times and a ring buffer of events, and prints the same columns as the C original.
-// Usage: Bootstrap <bootstrap.bpf.o> [-d <min duration ms>] [-t <seconds to run, 0 = until Ctrl-C>]
+// Usage: Bootstrap <bootstrap.bpf.o> [-h <bootstrap.h>] [-d <min duration ms>] [-t <seconds to run, 0 = until Ctrl-C>]
+// Records are typed from the shared header bootstrap.h (by default beside the object or in its parent directory): the
+// BPF program only uses struct event through local pointers, so the object's BTF does not have it.
 using System.Collections.Specialized;
 using PSBpf.Engine;
+using PSBpf.Engine.Btf;
 
 string? path = null;
+string? header = null;
 ulong minDurationMs = 0;
 int seconds = 0;
 for (int i = 0; i < args.Length; i++)
@@ -13,13 +17,22 @@ for (int i = 0; i < args.Length; i++)
     {
         case "-d": minDurationMs = ulong.Parse(args[++i]); break;
         case "-t": seconds = int.Parse(args[++i]); break;
+        case "-h": header = args[++i]; break;
         default: path = args[i]; break;
     }
 }
 
 if (path is null)
 {
-    Console.Error.WriteLine("usage: Bootstrap <bootstrap.bpf.o> [-d <min duration ms>] [-t <seconds>]");
+    Console.Error.WriteLine("usage: Bootstrap <bootstrap.bpf.o> [-h <bootstrap.h>] [-d <min duration ms>] [-t <seconds>]");
+    return 2;
+}
+
+string objectDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+header ??= new[] { Path.Combine(objectDir, "bootstrap.h"), Path.Combine(objectDir, "..", "bootstrap.h") }.FirstOrDefault(File.Exists);
+if (header is null)
+{
+    Console.Error.WriteLine("bootstrap.h not found beside the object or in its parent directory; give it with -h");
     return 2;
 }
 
@@ -29,7 +42,7 @@ obj.Load();
 using var exec = obj.Programs["handle_exec"].Attach();
 using var exit = obj.Programs["handle_exit"].Attach();
 using var ring = new BpfRingBufferReader(obj.Maps["rb"]);
-var decoder = BpfEventDecoder.ForMap(obj.Maps["rb"], "event");
+var decoder = BpfEventDecoder.FromHeader(BtfCHeader.Load(header), "event");
 
 using var cts = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };

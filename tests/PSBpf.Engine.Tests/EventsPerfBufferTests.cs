@@ -26,7 +26,7 @@ public class EventsPerfBufferTests
             using var reader = new BpfPerfBufferReader(obj.Maps["events"]);
             Assert.NotEmpty(reader.Cpus);
             using var link = obj.Programs["handle_getppid"].Attach();
-            var decoder = BpfEventDecoder.ForMap(obj.Maps["events"], "perf_event_rec");
+            var decoder = BpfEventDecoder.FromHeader(Btf.BtfCHeader.Load(Path.Combine(Fixtures.RepoRoot, "tests", "fixtures", "perfbuf.h")), "perf_event_rec");
             for (int i = 0; i < 10; i++) Trigger.Getppid();
 
             var seen = new List<OrderedDictionary>();
@@ -60,7 +60,7 @@ public class EventsPerfBufferTests
         using var reader = new BpfPerfBufferReader(obj.Maps["events"], pagesPerCpu: 1);
         var lostNotices = new List<BpfLostRecordsEventArgs>();
         reader.Lost += (_, e) => lostNotices.Add(e);
-        var decoder = BpfEventDecoder.ForMap(obj.Maps["events"], "perf_event_rec");
+        var decoder = BpfEventDecoder.FromHeader(Btf.BtfCHeader.Load(Path.Combine(Fixtures.RepoRoot, "tests", "fixtures", "perfbuf.h")), "perf_event_rec");
         var seqs = new List<ulong>();
         void Drain()
         {

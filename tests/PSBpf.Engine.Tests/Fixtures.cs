@@ -21,6 +21,12 @@ internal static class Fixtures
 
     public static string Object(string name) => Path.Combine(BuildDir, name + ".bpf.o");
 
+    /// <summary>bootstrap.bpf.o's shared header: its struct event is not in the object's BTF (only local pointers use it).</summary>
+    public static string BootstrapHeader => Path.Combine(RepoRoot, "tests", "fixtures", "bootstrap.h");
+
+    /// <summary>A decoder for bootstrap's ring buffer records, typed from its header.</summary>
+    public static BpfEventDecoder BootstrapEvents(string name = "event") => BpfEventDecoder.FromHeader(Btf.BtfCHeader.Load(BootstrapHeader), name);
+
     /// <summary>Every fixture object the build produced.</summary>
     public static IEnumerable<string> AllObjects() =>
         Directory.EnumerateFiles(BuildDir, "*.bpf.o").OrderBy(p => p, StringComparer.Ordinal);

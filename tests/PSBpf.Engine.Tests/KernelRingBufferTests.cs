@@ -22,8 +22,7 @@ public sealed class KernelRingBufferTests
             {
                 var view = kernel.Map;
                 Assert.Equal(BpfMapType.ringbuf, view.Type);
-                var decoder = BpfEventDecoder.ForMap(view, "event");
-                Assert.Equal(BpfEventDecoder.ForMap(obj.Maps["rb"], "event").Size, decoder.Size);
+                var decoder = Fixtures.BootstrapEvents();
                 using var reader = BpfEventReader.Open(view);
 
                 using var child = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;

@@ -66,4 +66,39 @@ public sealed class PinningTests : IDisposable
         var e = Assert.Throws<BpfLoadException>(() => obj.Load(new BpfLoadOptions { PinRoot = Path.GetTempPath() }));
         Assert.Contains("not on a bpffs mount", e.Message);
     }
+
+    [Fact]
+    public void LoadsRacingForOnePinAllShareTheMapThatWon()
+    {
+        // Loads at the same moment all find no pin, all create the map, and all but one then meet EEXIST when pinning:
+        // those take the pinned map instead (libbpf fails them). Rounds of 8 threads released together by a barrier.
+        var pin = Path.Combine(_root, "psbpf_shared");
+        for (int round = 0; round < 10; round++)
+        {
+            var objects = Enumerable.Range(0, 8).Select(_ => BpfObject.Open(Fixtures.Object("pinned"))).ToArray();
+            try
+            {
+                using var barrier = new Barrier(objects.Length);
+                var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+                var threads = objects.Select(o => new Thread(() =>
+                {
+                    barrier.SignalAndWait();
+                    try { o.Load(Options); }
+                    catch (Exception e) { errors.Add(e); }
+                })).ToArray();
+                foreach (var t in threads) t.Start();
+                foreach (var t in threads) t.Join();
+
+                Assert.Empty(errors);
+                Assert.Single(objects.Select(o => o.Maps["psbpf_shared"].Id).Distinct());
+                Assert.Single(objects, o => !o.Maps["psbpf_shared"].ReusedPin); // one created the map; the others use it
+                Assert.True(File.Exists(pin));
+            }
+            finally
+            {
+                objects[0].Unpin();
+                foreach (var o in objects) o.Dispose();
+            }
+        }
+    }
 }

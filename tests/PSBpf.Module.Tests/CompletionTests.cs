@@ -51,16 +51,27 @@ public sealed class CompletionTests
     {
         using var obj = BpfObject.Open(TestPaths.Fixture("bootstrap.bpf.o"));
         var types = CompletionCandidates.RecordTypeNames("", obj.Maps["rb"]);
-        Assert.Contains("event", types);
+        Assert.Contains("task_struct", types); // a kernel struct the program's CO-RE reads name
         Assert.Contains("u32", types); // typedef
         Assert.DoesNotContain("", types);
         var named = obj.Btf!.GetTypes().Where(t => t.Kind is Engine.Btf.BtfKind.Struct or Engine.Btf.BtfKind.Union or Engine.Btf.BtfKind.Typedef && t.Name.Length > 0)
             .Select(t => t.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase);
         Assert.Equal(named, types); // exactly the named structs, unions and typedefs, nothing else (no ints, funcs, vars)
-        Assert.Equal(["event"], CompletionCandidates.RecordTypeNames("eve", obj.Maps["rb"]));
+        Assert.Equal(["task_struct"], CompletionCandidates.RecordTypeNames("task_s", obj.Maps["rb"]));
         Assert.Equal(types, CompletionCandidates.RecordTypeNames("", obj));
         Assert.Empty(CompletionCandidates.RecordTypeNames("", null));
         Assert.Empty(CompletionCandidates.RecordTypeNames("", "not a map"));
+    }
+
+    [Fact]
+    public void Record_types_of_a_bound_header_or_definition_are_the_types_it_declares()
+    {
+        string fixtures = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures");
+        Assert.Equal(["event"], CompletionCandidates.HeaderTypeNames("", "bootstrap.h", null, fixtures));
+        Assert.Equal(["event"], CompletionCandidates.HeaderTypeNames("ev", Path.Combine(fixtures, "bootstrap.h"), null, "/"));
+        Assert.Equal(["a", "b"], CompletionCandidates.HeaderTypeNames("", null, "struct b { int x; }; struct a { int y; };", fixtures));
+        Assert.Empty(CompletionCandidates.HeaderTypeNames("", "no-such.h", null, fixtures));
+        Assert.Empty(CompletionCandidates.HeaderTypeNames("", null, "struct broken {", fixtures));
     }
 
     [Fact]

@@ -36,6 +36,16 @@ public sealed class ErrorClassifierTests
     }
 
     [Fact]
+    public void A_C_declaration_the_parser_refuses_is_BpfHeaderInvalid_with_its_location()
+    {
+        var e = Assert.Throws<BpfHeaderException>(() => BtfCHeader.ParseText("struct s { int a : 40; };", new BtfCHeaderOptions { KernelBtfPath = null }));
+        var info = BpfErrorClassifier.Classify(e);
+        Assert.Equal((BpfErrorIds.HeaderInvalid, BpfErrorCategory.InvalidData), (info.ErrorId, info.Category));
+        Assert.Equal("Cannot read the C declarations: <TypeDefinition>:1:18: bitfield 'a' is 40 bits wide; its type int has 32", info.Message);
+        Assert.Contains("docs/c-headers.md", info.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_file_is_BpfObjectNotFound()
     {
         var missing = Path.Combine(Path.GetTempPath(), "psbpf-does-not-exist.bpf.o");

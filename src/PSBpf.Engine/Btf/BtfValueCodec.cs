@@ -170,7 +170,9 @@ public static class BtfValueCodec
             return (long)(ulong)(raw | (UInt128.MaxValue << (int)bits));
         }
 
-        return bits <= 64 ? (ulong)raw : raw;
+        // Not a ?: expression: that would widen the ulong to UInt128, which PowerShell and JSON do not show as a number.
+        if (bits <= 64) return (ulong)raw;
+        return raw;
     }
 
     private static UInt128 ReadBits(ReadOnlySpan<byte> data, uint bitOffset, uint bits)
@@ -508,12 +510,18 @@ public static class BtfValueCodec
             case UInt128 u128: return (BigInteger)u128;
             case BigInteger bi: return bi;
             case char c: return c;
-            case Enum en: return Convert.ToInt64(en, CultureInfo.InvariantCulture);
-            case float or double or decimal:
-            {
-                decimal d = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+            case Enum en:
+                return Convert.GetTypeCode(en) is TypeCode.UInt64 ? Convert.ToUInt64(en, CultureInfo.InvariantCulture) : Convert.ToInt64(en, CultureInfo.InvariantCulture);
+            case decimal d:
                 if (decimal.Truncate(d) != d) throw new BpfValueException(path, $"{value} is not a whole number; {expected} is required");
                 return new BigInteger(d);
+            case float or double:
+            {
+                // Whole doubles convert exactly (1e30 included, for the range check to refuse); NaN and infinities are no number.
+                double f = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                if (!double.IsFinite(f)) throw new BpfValueException(path, $"{value} is not a number; {expected} is required");
+                if (Math.Truncate(f) != f) throw new BpfValueException(path, $"{value} is not a whole number; {expected} is required");
+                return new BigInteger(f);
             }
             case string s:
             {

@@ -10,6 +10,13 @@ public sealed class BpfNotLoadedException : InvalidOperationException
         Subject = subject;
     }
 
+    /// <summary>Creates the exception for <paramref name="subject"/> with what happened to it (<paramref name="detail"/>).</summary>
+    public BpfNotLoadedException(string subject, string detail)
+        : base($"{subject} {detail}")
+    {
+        Subject = subject;
+    }
+
     /// <summary>The map or program.</summary>
     public string Subject { get; }
 }

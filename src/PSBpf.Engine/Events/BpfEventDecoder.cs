@@ -34,6 +34,29 @@ public sealed class BpfEventDecoder
         Size = (int)btf.SizeOf(Type.Id);
     }
 
+    /// <summary>
+    /// A decoder for <paramref name="type"/> of <paramref name="btf"/>: e.g. a type of a <see cref="BtfCHeader"/>, for records
+    /// whose type the object's BTF lacks (a struct only used through a local pointer is not in it).
+    /// </summary>
+    public BpfEventDecoder(BtfSpec btf, BtfType type)
+    {
+        ArgumentNullException.ThrowIfNull(btf);
+        ArgumentNullException.ThrowIfNull(type);
+        if (!ReferenceEquals(type.Owner, btf) && !ReferenceEquals(type.Owner, btf.Base)) throw new ArgumentException($"{type} is not a type of this BTF", nameof(type));
+        _btf = btf;
+        Type = type;
+        Size = (int)btf.SizeOf(type.Id);
+    }
+
+    /// <summary>A decoder for the type <paramref name="typeName"/> of <paramref name="header"/> (<c>event</c>, <c>struct event</c>, a typedef).</summary>
+    /// <exception cref="KeyNotFoundException">The header declares no such type.</exception>
+    public static BpfEventDecoder FromHeader(BtfCHeader header, string typeName)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        return new BpfEventDecoder(header.Btf, header.Find(typeName) ?? throw new KeyNotFoundException($"the C declarations have no struct, union, enum or typedef named '{typeName}'"));
+    }
+
     /// <summary>The BTF type records are decoded as.</summary>
     public BtfType Type { get; }
 

@@ -20,10 +20,15 @@ public static class BpfEventReader
         };
     }
 
-    /// <summary>The read loop shared by the readers: drain; when nothing came, wait and drain again until the timeout.</summary>
-    internal static int ReadWithWait(Native.Epoll epoll, TimeSpan timeout, CancellationToken cancellationToken, Func<int> drain)
+    /// <summary>
+    /// The read loop shared by the readers: drain; when nothing came, wait and drain again until the timeout. The wait is
+    /// cut in slices so that a map whose object was disposed meanwhile (from another thread or runspace) ends the read
+    /// with an error instead of waiting on a buffer nobody writes to any more.
+    /// </summary>
+    internal static int ReadWithWait(Native.Epoll epoll, TimeSpan timeout, CancellationToken cancellationToken, Func<BpfMap?> closedMap, Func<int> drain)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfClosed(closedMap);
         int n = drain();
         if (n > 0 || timeout <= TimeSpan.Zero) return n;
 
@@ -35,13 +40,24 @@ public static class BpfEventReader
             long left = deadline - Environment.TickCount64;
             if (left <= 0) return 0;
             ready.Clear();
-            epoll.Wait(TimeSpan.FromMilliseconds(left), ready);
+            epoll.Wait(TimeSpan.FromMilliseconds(Math.Min(left, ClosedCheckMilliseconds)), ready);
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfClosed(closedMap);
 
             // Readiness can be reported for records still being written (busy) or discarded; only real records end the wait.
             n = drain();
             if (n > 0) return n;
             if (ready.Count > 0) Thread.Sleep(1); // a ring buffer stays readable while a record is busy: do not spin on it
+        }
+    }
+
+    private const long ClosedCheckMilliseconds = 250;
+
+    private static void ThrowIfClosed(Func<BpfMap?> closedMap)
+    {
+        if (closedMap() is { } map)
+        {
+            throw new BpfNotLoadedException($"map '{map.Name}'", "was closed while it was being read: its object was disposed");
         }
     }
 

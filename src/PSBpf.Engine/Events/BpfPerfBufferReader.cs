@@ -80,7 +80,7 @@ public sealed class BpfPerfBufferReader : IBpfEventReader
     {
         ArgumentNullException.ThrowIfNull(onRecord);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return BpfEventReader.ReadWithWait(_epoll, timeout, cancellationToken, () =>
+        return BpfEventReader.ReadWithWait(_epoll, timeout, cancellationToken, () => Map.Fd is null ? Map : null, () =>
         {
             int n = 0;
             foreach (var ring in _rings) n += ring.Drain(onRecord, OnLost);

@@ -93,7 +93,7 @@ public sealed class BpfRingBufferReader : IBpfEventReader
     {
         ArgumentNullException.ThrowIfNull(onRecord);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return BpfEventReader.ReadWithWait(_epoll, timeout, cancellationToken, () =>
+        return BpfEventReader.ReadWithWait(_epoll, timeout, cancellationToken, ClosedMap, () =>
         {
             int n = 0;
             foreach (var ring in _rings) n += ring.Drain(ring.Handler ?? onRecord);
@@ -104,6 +104,17 @@ public sealed class BpfRingBufferReader : IBpfEventReader
     /// <inheritdoc />
     public IEnumerable<byte[]> ReadAll(TimeSpan timeout, CancellationToken cancellationToken) =>
         BpfEventReader.ReadAll(this, timeout, cancellationToken);
+
+    // The mappings keep the kernel's ring alive, but once the map's object is disposed no program writes to it.
+    private BpfMap? ClosedMap()
+    {
+        foreach (var ring in _rings)
+        {
+            if (ring.Map.Fd is null) return ring.Map;
+        }
+
+        return null;
+    }
 
     private void Watch(RingBufferRing ring)
     {

@@ -36,4 +36,6 @@ public enum BpfSystemCall : ulong
     EventFd,
     /// <summary>clock_gettime(2).</summary>
     ClockGetTime,
+    /// <summary>statx(2).</summary>
+    Statx,
 }

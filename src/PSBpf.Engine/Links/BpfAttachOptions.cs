@@ -35,7 +35,7 @@ public sealed record BpfAttachOptions
     /// <summary>
     /// Network namespace, as a path (/proc/PID/ns/net, /run/netns/NAME) or an `ip netns` name: required for sk_lookup and
     /// flow_dissector (the namespace the link is on); for netfilter, the namespace whose hook it is, and for lwt, the
-    /// namespace whose route it is (null: the caller's).
+    /// namespace whose route it is, and for XDP and tc (tcx or classic), the namespace of <see cref="Interface"/> (null: the caller's).
     /// </summary>
     public string? NetworkNamespace { get; init; }
     /// <summary>Netfilter protocol family (netfilter programs); default ipv4.</summary>

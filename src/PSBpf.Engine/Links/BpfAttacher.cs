@@ -40,12 +40,12 @@ internal static class BpfAttacher
 
         if (kind == BpfAttachKinds.Iterator) return IterLink.Attach(p);
         if (kind == BpfAttachKinds.Tracing) return TracingLink.Attach(p);
-        if (kind == BpfAttachKinds.Xdp) return o?.Interface is { } xdpIf ? XdpLink.Attach(p, xdpIf, o.XdpMode) : throw Needs(p, kind);
+        if (kind == BpfAttachKinds.Xdp) return o?.Interface is { } xdpIf ? InNamespace(o, () => XdpLink.Attach(p, xdpIf, o.XdpMode)) : throw Needs(p, kind);
         if (kind == BpfAttachKinds.Tc)
         {
             if (o?.Interface is not { } tcIf) throw Needs(p, kind);
             var dir = o.AttachType ?? p.ExpectedAttachType ?? throw Needs(p, kind);
-            return AttachTc(p, tcIf, dir, o);
+            return InNamespace(o, () => AttachTc(p, tcIf, dir, o));
         }
 
         if (kind == BpfAttachKinds.Cgroup)
@@ -129,6 +129,13 @@ internal static class BpfAttacher
 
         return PerfSampleLink.Attach(p, o?.PerfEvent, o?.Cpus, o?.Legacy ?? false); // BpfAttachKinds.PerfEvent, the last row
     }
+
+    /// <summary>
+    /// An interface attach in the options' network namespace: the interface is looked up and the link (or the tc netlink
+    /// socket, which stays bound to the namespace it was opened in) made on a thread inside it.
+    /// </summary>
+    private static BpfLink InNamespace(BpfAttachOptions o, Func<BpfLink> attach) =>
+        o.NetworkNamespace is { } netns ? NetworkNamespace.RunInside(netns, attach) : attach();
 
     /// <summary>tcx, or classic tc (clsact + cls_bpf) when asked for or when the kernel has no tcx (EINVAL: before 6.6).</summary>
     private static BpfLink AttachTc(BpfProgram p, string iface, BpfAttachType direction, BpfAttachOptions o)

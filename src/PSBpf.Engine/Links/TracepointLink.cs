@@ -41,6 +41,7 @@ public sealed class TracepointLink : PerfEventLink
         {
             var file = Path.Combine(root, "events", category, name, "id");
             if (File.Exists(file)) return ulong.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
+            if (TraceFsAccess.IsClosed(root)) throw TraceFsAccess.Refusal($"tracepoint {category}/{name} (its id is read from tracefs)", root);
             if (Directory.Exists(Path.Combine(root, "events")))
             {
                 throw new BpfLoadException($"tracepoint {category}/{name}", $"does not exist ({file} is missing)");

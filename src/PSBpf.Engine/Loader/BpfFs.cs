@@ -29,9 +29,13 @@ internal static class BpfFs
     /// <summary>The bpffs mount points.</summary>
     public static IEnumerable<string> BpfMounts() => Mounts().Where(m => m.FsType == "bpf").Select(m => m.MountPoint).Distinct(StringComparer.Ordinal);
 
-    /// <summary>True when <paramref name="directory"/> lies on a bpf filesystem mount (the deepest mount covering it).</summary>
+    /// <summary>
+    /// True when <paramref name="directory"/> lies on a bpf filesystem: asked of the kernel (statfs) where the directory
+    /// exists, so a symbolic link or ".." out of a bpffs mount is seen through; else the deepest mount covering the path.
+    /// </summary>
     public static bool Contains(string directory)
     {
+        if (Native.LibC.PathFileSystemType(directory) is { } type) return type == Native.LibC.BpfFsMagic;
         var full = Path.GetFullPath(directory).TrimEnd('/') + "/";
         string? bestType = null;
         int bestLength = -1;

@@ -4,7 +4,8 @@ namespace PSBpf.Engine.Loader;
 
 /// <summary>
 /// Map pinning at load (libbpf's bpf_object__create_maps with pin_path): pin directories must be on bpffs, a map whose
-/// pin exists reuses the pinned map when its definition matches, and a new map is pinned once created.
+/// pin exists reuses the pinned map when its definition matches, and a new map is pinned once created (or, when another
+/// load pinned the path in between, replaced by that map).
 /// </summary>
 internal static class PinnedMaps
 {
@@ -59,7 +60,40 @@ internal static class PinnedMaps
     public static void Pin(LoadPlan plan, MapPlan map)
     {
         if (map.PinPath is not { } path) return;
-        Bpf.ObjPin(map.Fd!, path);
+        try
+        {
+            Bpf.ObjPin(map.Fd!, path);
+        }
+        catch (BpfSyscallException e) when (e.Errno == Errno.EEXIST)
+        {
+            // Another load pinned the path after TryReuse looked (two loads of one object at once, e.g. from parallel
+            // runspaces): take its map, as if it had been there first, and drop the one just created. libbpf fails here.
+            var created = map.Fd;
+            uint createdId = map.Id;
+            map.Fd = null;
+            bool reused;
+            try
+            {
+                reused = TryReuse(map, plan.Log);
+            }
+            catch
+            {
+                map.Fd = created;
+                map.Id = createdId;
+                throw;
+            }
+
+            if (!reused)
+            {
+                map.Fd = created;
+                map.Id = createdId;
+                throw;
+            }
+
+            created?.Dispose();
+            return;
+        }
+
         plan.CreatedPins.Add(path);
         plan.Log($"map '{map.Name}' pinned at {path}");
     }

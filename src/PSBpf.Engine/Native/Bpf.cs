@@ -43,9 +43,11 @@ internal static unsafe partial class Bpf
     /// <summary>Words for an errno of a command, for people (null when there is nothing to add).</summary>
     public static string? Explain(BpfCommand cmd, int errno) => (cmd, errno) switch
     {
+        (BpfCommand.ProgLoad, Errno.EPERM) when Capabilities.HasBpf() && Capabilities.Missing(Capabilities.CapPerfmon, Capabilities.CapNetAdmin) is { } missing =>
+            $"refused although this thread has CAP_BPF: tracing programs (kprobe, tracepoint, perf_event, raw_tp, tracing) also need CAP_PERFMON and networking ones (xdp, tc, cgroup, sockets) CAP_NET_ADMIN; this thread lacks {missing}",
         (BpfCommand.ProgLoad, Errno.EPERM) when Capabilities.HasBpf() =>
-            "refused although this thread has CAP_BPF: the kernel does not allow this program type or attach point here (fentry/fexit/fmod_ret/lsm/freplace need BPF trampoline support)",
-        (_, Errno.EPERM) => "needs CAP_BPF (or root); CAP_PERFMON and CAP_NET_ADMIN for some program types",
+            "refused although this thread has CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN: the kernel does not allow this program type or attach point here (fentry/fexit/fmod_ret/lsm/freplace need BPF trampoline support)",
+        (_, Errno.EPERM or Errno.EACCES) when PermissionExplanation(cmd, errno) is { } why => why,
         (BpfCommand.MapCreate, Errno.EINVAL) => "the kernel rejected the map definition (type, sizes, flags or max_entries)",
         (BpfCommand.MapCreate, Errno.E2BIG) => "key, value or max_entries is larger than the kernel allows for this map type",
         (BpfCommand.MapCreate, Errno.ENOMEM) => "not enough locked memory for the map",
@@ -64,6 +66,37 @@ internal static unsafe partial class Bpf
         (BpfCommand.EnableStats, Errno.EINVAL) => "the kernel has no run-time statistics (BPF_ENABLE_STATS needs Linux 5.8)",
         _ => null,
     };
+
+    /// <summary>
+    /// What the kernel asks for the command (kernel/bpf/syscall.c), naming the capabilities this thread lacks. Null for
+    /// EACCES where EACCES is no privilege matter (the verifier's refusal of a program).
+    /// </summary>
+    private static string? PermissionExplanation(BpfCommand cmd, int errno)
+    {
+        const int bpf = Capabilities.CapBpf, perfmon = Capabilities.CapPerfmon, net = Capabilities.CapNetAdmin, sys = Capabilities.CapSysAdmin;
+        static string Lacks(string? missing) => missing is null ? "this thread holds them, so the kernel's own policy refused it (kernel.unprivileged_bpf_disabled, an LSM or a user namespace)" : $"this thread lacks {missing}";
+        switch (cmd)
+        {
+            case BpfCommand.ProgLoad when errno == Errno.EACCES:
+                return null;
+            case BpfCommand.ProgGetNextId or BpfCommand.MapGetNextId or BpfCommand.LinkGetNextId or BpfCommand.BtfGetNextId
+                or BpfCommand.ProgGetFdById or BpfCommand.MapGetFdById or BpfCommand.LinkGetFdById or BpfCommand.BtfGetFdById
+                or BpfCommand.EnableStats when errno == Errno.EPERM:
+                return $"listing or opening BPF objects by id needs CAP_SYS_ADMIN; {Lacks(Capabilities.Missing(sys))}";
+            case BpfCommand.ProgQuery when errno == Errno.EPERM:
+                return $"querying what is attached needs CAP_NET_ADMIN; {Lacks(Capabilities.Missing(net))}";
+            case BpfCommand.ObjGet or BpfCommand.ObjPin:
+                return "the pin's file permissions do not allow this user (a bpffs mount is root's alone unless its mode says otherwise)";
+            case BpfCommand.MapCreate or BpfCommand.BtfLoad:
+                return $"needs CAP_BPF (CAP_NET_ADMIN too for sockmap, devmap, cpumap and xskmap maps); {Lacks(Capabilities.Missing(bpf))}";
+            case BpfCommand.ProgLoad:
+                return $"needs CAP_BPF, with CAP_PERFMON for tracing programs (kprobe, tracepoint, perf_event, raw_tp, tracing) and CAP_NET_ADMIN for networking ones (xdp, tc, cgroup, sockets); {Lacks(Capabilities.Missing(bpf, perfmon, net))}";
+            case BpfCommand.LinkCreate or BpfCommand.ProgAttach or BpfCommand.ProgDetach or BpfCommand.RawTracepointOpen:
+                return $"attaching needs CAP_PERFMON for tracing programs and CAP_NET_ADMIN for networking and cgroup ones; {Lacks(Capabilities.Missing(perfmon, net))}";
+            default:
+                return errno == Errno.EPERM ? $"needs CAP_BPF or CAP_SYS_ADMIN; {Lacks(Capabilities.Missing(bpf))}" : null;
+        }
+    }
 
     public static BpfFd MapCreate(ref MapCreateAttr attr, string mapName) =>
         new(Call(BpfCommand.MapCreate, ref attr, $"BPF_MAP_CREATE for map '{mapName}'"));

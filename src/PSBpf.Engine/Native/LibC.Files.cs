@@ -21,6 +21,22 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "fstatfs", SetLastError = true)]
     private static partial int Fstatfs(int fd, byte* buf);
 
+    [LibraryImport(Lib, EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statfs(string path, byte* buf);
+
+    /// <summary>BPF_FS_MAGIC (linux/magic.h): the f_type of a bpf file system.</summary>
+    internal const long BpfFsMagic = 0xcafe4a11;
+
+    /// <summary>
+    /// statfs(2)'s f_type for <paramref name="path"/>, which follows every symbolic link and "..", as the kernel does when
+    /// it pins there; null when the path cannot be looked up.
+    /// </summary>
+    internal static long? PathFileSystemType(string path)
+    {
+        byte* buf = stackalloc byte[256];
+        return Statfs(path, buf) == 0 ? *(long*)buf : null;
+    }
+
     /// <summary>CGROUP2_SUPER_MAGIC (linux/magic.h): the f_type of a cgroup v2 file system.</summary>
     internal const long Cgroup2SuperMagic = 0x63677270;
 

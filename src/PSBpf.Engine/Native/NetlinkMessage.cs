@@ -43,6 +43,31 @@ internal sealed class NetlinkMessage
         return new NetlinkMessage(type, flags, rtmsg);
     }
 
+    /// <summary>A link request: the header and a struct ifinfomsg for <paramref name="ifindex"/> (0 in a dump: every link).</summary>
+    public static NetlinkMessage Link(ushort type, ushort flags, int ifindex)
+    {
+        // ifinfomsg: ifi_family (AF_UNSPEC), pad, ifi_type, ifi_index, ifi_flags, ifi_change
+        Span<byte> ifinfo = stackalloc byte[Rtnetlink.IfinfomsgLen];
+        ifinfo.Clear();
+        BinaryPrimitives.WriteInt32LittleEndian(ifinfo[4..], ifindex);
+        return new NetlinkMessage(type, flags, ifinfo);
+    }
+
+    /// <summary>ifi_index of a reply's struct ifinfomsg and the attributes after it; false when too short.</summary>
+    public static bool ReadIfinfomsg(ReadOnlySpan<byte> payload, out int ifindex, out ReadOnlySpan<byte> attributes)
+    {
+        ifindex = 0;
+        attributes = default;
+        if (payload.Length < Rtnetlink.IfinfomsgLen) return false;
+        ifindex = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+        attributes = payload[Rtnetlink.IfinfomsgLen..];
+        return true;
+    }
+
+    /// <summary>The attributes after a reply's struct tcmsg (empty when too short).</summary>
+    public static ReadOnlySpan<byte> TcmsgAttributes(ReadOnlySpan<byte> payload) =>
+        payload.Length < Rtnetlink.TcmsgLen ? default : payload[Rtnetlink.TcmsgLen..];
+
     private static byte[] Tcmsg(int ifindex, uint handle, uint parent, uint info)
     {
         // tcmsg: tcm_family (AF_UNSPEC), pads, tcm_ifindex, tcm_handle, tcm_parent, tcm_info
@@ -68,6 +93,13 @@ internal sealed class NetlinkMessage
     {
         Span<byte> v = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(v, value);
+        return Attr(type, v);
+    }
+
+    public NetlinkMessage S32(ushort type, int value)
+    {
+        Span<byte> v = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(v, value);
         return Attr(type, v);
     }
 

@@ -1,6 +1,6 @@
 namespace PSBpf.Engine.Native;
 
-/// <summary>rtnetlink constants for tc and routes (linux/netlink.h, rtnetlink.h, pkt_sched.h, pkt_cls.h, lwtunnel.h,
+/// <summary>rtnetlink constants for tc, links (XDP) and routes (linux/netlink.h, rtnetlink.h, if_link.h, pkt_sched.h, pkt_cls.h, lwtunnel.h,
 /// seg6_local.h), with their uapi names.</summary>
 internal static class Rtnetlink
 {
@@ -35,6 +35,7 @@ internal static class Rtnetlink
     public const ushort TcaBpfFd = 6;     // TCA_BPF_FD
     public const ushort TcaBpfName = 7;   // TCA_BPF_NAME
     public const ushort TcaBpfFlags = 8;  // TCA_BPF_FLAGS
+    public const ushort TcaBpfTag = 10;   // TCA_BPF_TAG
     public const ushort TcaBpfId = 11;    // TCA_BPF_ID
     public const uint TcaBpfFlagActDirect = 1; // TCA_BPF_FLAG_ACT_DIRECT: the program's return value is the tc action
     public const ushort NlaFNested = 0x8000;   // NLA_F_NESTED
@@ -44,6 +45,29 @@ internal static class Rtnetlink
     public const uint TcHIngressParent = 0xFFFFFFF2; // TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS)
     public const uint TcHEgressParent = 0xFFFFFFF3;  // TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)
     public const ushort EthPAllBigEndian = 0x0300;   // htons(ETH_P_ALL): tcm_info's protocol half
+
+    public const ushort NewLink = 16;     // RTM_NEWLINK
+    public const ushort GetLink = 18;     // RTM_GETLINK
+    public const ushort SetLink = 19;     // RTM_SETLINK
+
+    public const ushort IflaIfname = 3;     // IFLA_IFNAME
+    public const ushort IflaLinkinfo = 18;  // IFLA_LINKINFO
+    public const ushort IflaInfoKind = 1;   // IFLA_INFO_KIND (in IFLA_LINKINFO)
+    public const ushort IflaXdp = 43;       // IFLA_XDP
+    public const ushort IflaXdpFd = 1;            // IFLA_XDP_FD
+    public const ushort IflaXdpAttached = 2;      // IFLA_XDP_ATTACHED
+    public const ushort IflaXdpFlags = 3;         // IFLA_XDP_FLAGS
+    public const ushort IflaXdpProgId = 4;        // IFLA_XDP_PROG_ID
+    public const ushort IflaXdpDrvProgId = 5;     // IFLA_XDP_DRV_PROG_ID
+    public const ushort IflaXdpSkbProgId = 6;     // IFLA_XDP_SKB_PROG_ID
+    public const ushort IflaXdpHwProgId = 7;      // IFLA_XDP_HW_PROG_ID
+    public const ushort IflaXdpExpectedFd = 8;    // IFLA_XDP_EXPECTED_FD
+    public const byte XdpAttachedDrv = 1;   // XDP_ATTACHED_DRV
+    public const byte XdpAttachedSkb = 2;   // XDP_ATTACHED_SKB
+    public const byte XdpAttachedHw = 3;    // XDP_ATTACHED_HW
+    public const byte XdpAttachedMulti = 4; // XDP_ATTACHED_MULTI: programs in more than one mode, each in its own attribute
+    public const uint XdpFlagsReplace = 16; // XDP_FLAGS_REPLACE: detach only if IFLA_XDP_EXPECTED_FD is what is attached
+    public const ushort NlaTypeMask = 0x3FFF; // ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER)
 
     public const ushort NewRoute = 24;    // RTM_NEWROUTE
     public const ushort DelRoute = 25;    // RTM_DELROUTE
@@ -78,4 +102,5 @@ internal static class Rtnetlink
     public const int NlmsgHdrLen = 16; // struct nlmsghdr
     public const int TcmsgLen = 20;    // struct tcmsg
     public const int RtmsgLen = 12;    // struct rtmsg
+    public const int IfinfomsgLen = 16; // struct ifinfomsg
 }

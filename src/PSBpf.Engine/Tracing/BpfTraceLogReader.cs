@@ -21,8 +21,14 @@ public sealed class BpfTraceLogReader : IDisposable
 
     /// <summary>Opens trace_pipe: <paramref name="path"/>, or the first of <see cref="DefaultPaths"/> that exists.</summary>
     /// <exception cref="FileNotFoundException">No trace_pipe (tracefs is not mounted).</exception>
+    /// <exception cref="UnauthorizedAccessException">tracefs is mounted but this user may not read it.</exception>
     public BpfTraceLogReader(string? path = null)
     {
+        if (path is null && !DefaultPaths.Any(File.Exists) && DefaultPaths.Select(System.IO.Path.GetDirectoryName).FirstOrDefault(TraceFsAccess.IsClosed) is { } closed)
+        {
+            throw TraceFsAccess.Refusal("trace_pipe", closed);
+        }
+
         Path = path ?? DefaultPaths.FirstOrDefault(File.Exists)
             ?? throw new FileNotFoundException($"no trace_pipe at {string.Join(" or ", DefaultPaths)}: tracefs is not mounted (mount -t tracefs tracefs /sys/kernel/tracing)", DefaultPaths[0]);
         if (!File.Exists(Path)) throw new FileNotFoundException($"trace_pipe '{Path}' does not exist", Path);

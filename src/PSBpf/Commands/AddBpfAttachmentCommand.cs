@@ -107,7 +107,7 @@ public sealed class AddBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Tracepoint { get; set; }
 
-    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks and lwt routes are in it.</summary>
+    /// <summary>Network namespace (path or `ip netns` name): sk_lookup and flow_dissector programs attach to it; netfilter hooks, lwt routes and the -Interface of XDP and tc programs are in it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NetworkNamespace { get; set; }

@@ -55,9 +55,36 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
     [Parameter]
     public SwitchParameter Pop { get; set; }
 
+    /// <summary>
+    /// C headers that declare the key and value types (-KeyType, -ValueType), read without a compiler: for maps created
+    /// without BTF, or whose BTF lacks the types.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary>C declarations of the key and value types as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TypeDefinition { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyType { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that values are encoded and decoded as (in place of the map's own value type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ValueType { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, ValueType);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { InfoSet => MapInfo.Id, IdSet => Id, PinSet => PinnedPath, _ => Map }) is not { } map) return;
 
         try
@@ -76,6 +103,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
 
     private void Read(BpfMap map)
     {
+        var types = TypesFor(map);
         bool queue = BpfMapAccess.IsQueueOrStack(map.Type);
         if (Pop && !queue)
         {
@@ -93,7 +121,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
 
             if (!Pop)
             {
-                if (map.Peek() is { } head) WriteObject(Item(map, null, head));
+                if (map.Peek() is { } head) WriteObject(Item(map, null, head, types));
                 return;
             }
 
@@ -101,7 +129,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
             foreach (var value in map.Drain())
             {
                 if (CancellationToken.IsCancellationRequested) return;
-                WriteObject(Item(map, null, value));
+                WriteObject(Item(map, null, value, types));
             }
 
             return;
@@ -110,9 +138,9 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
         if (Key is not null)
         {
             var engineKey = PSValueConverter.ToEngineValue(Key)!;
-            var key = BpfMapValues.EncodeKey(map, engineKey);
+            var key = BpfMapValues.EncodeKey(map, engineKey, types);
             // the engine's own lookups: raw bytes, or decoded (under the value's bpf_spin_lock when it has one)
-            object? value = Raw ? map.Lookup(key, BpfMapAccess.HasSpinLock(map)) : map.LookupValue(engineKey, PSRecordFactory.Instance);
+            object? value = Raw ? map.Lookup(key, BpfMapAccess.HasSpinLock(map)) : map.LookupValue(engineKey, PSRecordFactory.Instance, types);
             if (value is null)
             {
                 WriteError(BpfErrorRecordFactory.Create(
@@ -122,7 +150,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
                 return;
             }
 
-            WriteObject(Raw ? new BpfMapItem(map, key, (byte[])value) : new BpfMapItem(map, BpfMapValues.DecodeKey(map, key, PSRecordFactory.Instance), value));
+            WriteObject(Raw ? new BpfMapItem(map, key, (byte[])value) : new BpfMapItem(map, BpfMapValues.DecodeKey(map, key, PSRecordFactory.Instance, types), value));
             return;
         }
 
@@ -131,7 +159,7 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
         int n = 0;
         var entries = Raw
             ? map.ConsistentEntries().Select(e => new BpfMapItem(map, e.Key, e.Value))
-            : map.DecodedEntries(PSRecordFactory.Instance).Select(e => new BpfMapItem(map, e.Key, e.Value));
+            : map.DecodedEntries(PSRecordFactory.Instance, types).Select(e => new BpfMapItem(map, e.Key, e.Value));
         foreach (var item in entries)
         {
             if (CancellationToken.IsCancellationRequested) return;
@@ -144,6 +172,6 @@ public sealed class GetBpfMapEntryCommand : MapEntryCmdletBase
         WriteBpfError(new InvalidOperationException(message), new BpfErrorInfo(BpfErrorIds.MapWrongType, BpfErrorCategory.InvalidArgument, message), map.Name);
 
     /// <summary>An output entry of a queue or stack (no key), decoded once into PowerShell's shape.</summary>
-    private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value) =>
-        Raw ? new BpfMapItem(map, key, value) : new BpfMapItem(map, null, BpfMapValues.DecodeValue(map, value, PSRecordFactory.Instance));
+    private BpfMapItem Item(BpfMap map, byte[]? key, byte[] value, BpfMapTypes? types) =>
+        Raw ? new BpfMapItem(map, key, value) : new BpfMapItem(map, null, BpfMapValues.DecodeValue(map, value, PSRecordFactory.Instance, types));
 }

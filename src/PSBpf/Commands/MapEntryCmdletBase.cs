@@ -1,4 +1,5 @@
 using PSBpf.Engine;
+using PSBpf.Engine.Btf;
 using PSBpf.Errors;
 
 namespace PSBpf.Commands;
@@ -53,6 +54,49 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
         WriteBpfError(new ArgumentException(message, "Key"), new BpfErrorInfo(queue ? BpfErrorIds.MapWrongType : BpfErrorIds.MapKeyRequired, BpfErrorCategory.InvalidArgument, message), map.Name);
         return false;
     }
+
+    private BtfType? _keyType;
+    private BtfType? _valueType;
+
+    /// <summary>True when -Header/-TypeDefinition/-KeyType/-ValueType failed: the error is written, and no map is touched.</summary>
+    private protected bool HeaderTypesFailed { get; private set; }
+
+    /// <summary>
+    /// Reads -Header/-TypeDefinition and looks up -KeyType/-ValueType in them, once per command; on failure writes the
+    /// error and sets <see cref="HeaderTypesFailed"/>. Nothing to do when none of them is given.
+    /// </summary>
+    private protected void ReadHeaderTypes(string[]? header, string? definition, string? keyType, string? valueType)
+    {
+        void Fail(Exception e, BpfErrorInfo? info, object? target)
+        {
+            WriteBpfError(e, info, target);
+            HeaderTypesFailed = true;
+        }
+
+        if (header is null && definition is null)
+        {
+            if (keyType is null && valueType is null) return;
+            string message = $"-{(keyType is not null ? "KeyType" : "ValueType")} names a type of C declarations; give them with -Header or -TypeDefinition.";
+            Fail(new ArgumentException(message), new BpfErrorInfo(BpfErrorIds.TypeNotFound, BpfErrorCategory.ObjectNotFound, message), null);
+            return;
+        }
+
+        if (keyType is null && valueType is null)
+        {
+            const string message = "-Header and -TypeDefinition declare types for keys and values: name them with -KeyType and/or -ValueType.";
+            Fail(new ArgumentException(message), new BpfErrorInfo(BpfErrorIds.TypeNotFound, BpfErrorCategory.ObjectNotFound, message), null);
+            return;
+        }
+
+        if (HeaderTypes.Read(this, header, definition, Fail) is not { } parsed) return;
+        if (keyType is not null) _keyType = HeaderTypes.Find(parsed, keyType, "KeyType", Fail);
+        if (valueType is not null && !HeaderTypesFailed) _valueType = HeaderTypes.Find(parsed, valueType, "ValueType", Fail);
+    }
+
+    /// <summary>The key and value types for <paramref name="map"/>: -KeyType/-ValueType where given, else null (the map's own).</summary>
+    /// <exception cref="BpfValueException">A type's size is not the map's key or value size.</exception>
+    private protected BpfMapTypes? TypesFor(BpfMap map) =>
+        _keyType is null && _valueType is null ? null : BpfMapTypes.With(map, _keyType, _valueType);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

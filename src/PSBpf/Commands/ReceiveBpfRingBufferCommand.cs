@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PSBpf.Conversion;
 using PSBpf.Engine;
+using PSBpf.Engine.Btf;
 using PSBpf.Errors;
 
 namespace PSBpf.Commands;
@@ -34,11 +35,51 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     [ValidateNotNull]
     public BpfMapInfo? MapInfo { get; set; }
 
-    /// <summary>Name of the BTF struct (or union/typedef) to decode records as; raw byte[] records without it.</summary>
+    /// <summary>
+    /// Name of the struct (or union/typedef) to decode records as: of the object's BTF, or with -Header/-TypeDefinition of
+    /// those C declarations. Raw byte[] records without it (and without -Header/-TypeDefinition).
+    /// </summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.RecordTypeCompleter))]
     public string? Type { get; set; }
+
+    /// <summary>
+    /// C headers that declare the record type (e.g. bootstrap.h, shared by the BPF program and user space), read without a
+    /// compiler: for objects whose BTF lacks the type, as when the program only uses it through a local pointer.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary>
+    /// C declarations of the record type as text, e.g. <c>'struct event { int pid; char comm[16]; };'</c>; read after
+    /// -Header (so it can use the headers' types and macros). Without -Type, records decode as the one struct it declares.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TypeDefinition { get; set; }
+
+    private BtfType? _headerType;
+    private BtfSpec? _headerBtf;
+    private bool _headerFailed;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Header is null && TypeDefinition is null) return;
+        // an error, then no records: every one would need the type (as an unknown -Type, the error is not terminating)
+        void Fail(Exception e, BpfErrorInfo? info, object? target)
+        {
+            WriteBpfError(e, info, target);
+            _headerFailed = true;
+        }
+
+        var header = HeaderTypes.Read(this, Header, TypeDefinition, Fail);
+        if (header is null) return;
+        _headerType = HeaderTypes.Find(header, Type, nameof(Type), Fail);
+        _headerBtf = header.Btf;
+    }
 
     /// <summary>Stop after this many records (over all maps of the pipeline).</summary>
     [Parameter]
@@ -57,7 +98,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (Count > 0 && _written >= Count) return;
+        if (_headerFailed || (Count > 0 && _written >= Count)) return;
         if (!TryGetMap(out var map)) return;
         if (!BpfEventReader.IsEventMap(map.Type))
         {
@@ -80,7 +121,11 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         }
 
         BpfEventDecoder? decoder = null;
-        if (Type is not null)
+        if (_headerType is not null)
+        {
+            decoder = new BpfEventDecoder(_headerBtf!, _headerType);
+        }
+        else if (Type is not null)
         {
             try
             {
@@ -90,7 +135,7 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
             {
                 WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.TypeNotFound, BpfErrorCategory.ObjectNotFound,
                     $"The BTF of map '{map.Name}''s object has no struct, union or typedef named '{Type}'.",
-                    "Name a type the BPF program defines, e.g. -Type event for struct event."), map);
+                    "Name a type the BPF program defines, e.g. -Type event for struct event, or give the C header that declares it: -Header ./event.h -Type event."), map);
                 return;
             }
         }
@@ -194,13 +239,16 @@ public sealed class ReceiveBpfRingBufferCommand : BpfCmdletBase
         if (decoder is null) return record.ToArray();
         try
         {
-            return decoder.Decode(record, Output.PSRecordFactory.Instance); // built once, as PowerShell shows it
+            var value = decoder.Decode(record, Output.PSRecordFactory.Instance); // built once, as PowerShell shows it
+            // The type name carries PSBpf.types.ps1xml's serialization depth: nested structs cross remoting whole.
+            if (value is PSObject top) top.TypeNames.Insert(0, Output.PSRecordFactory.RecordTypeName);
+            return value;
         }
         catch (PSBpf.Engine.Btf.BpfValueException e)
         {
             // A record shorter than the type: report it and go on with the next one.
             return BpfErrorRecordFactory.Create(e, new BpfErrorInfo(BpfErrorIds.ValueInvalid, BpfErrorCategory.InvalidData,
-                $"A record of {record.Length} bytes from map '{map.Name}' does not hold a '{Type}' ({decoder.Size} bytes): {e.Message}"), record.ToArray());
+                $"A record of {record.Length} bytes from map '{map.Name}' does not hold a '{Type ?? decoder.Type.ToString()}' ({decoder.Size} bytes): {e.Message}"), record.ToArray());
         }
     }
 }

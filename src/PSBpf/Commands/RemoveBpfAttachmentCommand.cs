@@ -8,7 +8,8 @@ namespace PSBpf.Commands;
 /// <summary>
 /// Remove-BpfAttachment: detaches links from Add-BpfAttachment, every link made for a program or an object, or links in
 /// the kernel found by id, from Get-BpfLink, every link of a kernel program from Get-BpfProgram, or by their pin (links
-/// pinned by an earlier session or another process).
+/// pinned by an earlier session or another process), or attachments from Get-BpfNetAttachment and Get-BpfCgroupAttachment
+/// (through their link where one holds them, else as they were made: netlink for XDP and tc filters, BPF_PROG_DETACH).
 /// A pinned link is unpinned as well: the pin is what would keep it attached.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BpfAttachment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LinkSet)]
@@ -22,6 +23,8 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     private const string LinkInfoSet = "LinkInfo";
     private const string PinnedPathSet = "PinnedPath";
     private const string KernelProgramSet = "KernelProgram";
+    private const string NetAttachmentSet = "NetAttachment";
+    private const string CgroupAttachmentSet = "CgroupAttachment";
 
     /// <summary>Links to detach, from Add-BpfAttachment.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = LinkSet)]
@@ -53,6 +56,16 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
     [ValidateNotNull]
     public BpfProgramInfo[] KernelProgram { get; set; } = null!;
 
+    /// <summary>Attachments to interfaces and network namespaces, from Get-BpfNetAttachment (whoever made them).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = NetAttachmentSet)]
+    [ValidateNotNull]
+    public BpfNetAttachment[] NetAttachment { get; set; } = null!;
+
+    /// <summary>Attachments to cgroups, from Get-BpfCgroupAttachment (without -Effective: effective entries may be an ancestor's).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = CgroupAttachmentSet)]
+    [ValidateNotNull]
+    public BpfCgroupAttachment[] CgroupAttachment { get; set; } = null!;
+
     /// <summary>Paths on bpffs where links are pinned.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PinnedPathSet)]
     [ValidateNotNullOrEmpty]
@@ -74,6 +87,22 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
                 return;
             case KernelProgramSet:
                 RemoveProgramLinks();
+                return;
+            case NetAttachmentSet:
+                foreach (var a in NetAttachment)
+                {
+                    if (a.LinkId is { } id) RemoveKernelLink(id);
+                    else RemoveUnlinked(a, () => BpfNetInspection.Detach(a));
+                }
+
+                return;
+            case CgroupAttachmentSet:
+                foreach (var a in CgroupAttachment)
+                {
+                    if (a.LinkId is { } id) RemoveKernelLink(id);
+                    else RemoveUnlinked(a, () => BpfCgroupInspection.Detach(a));
+                }
+
                 return;
         }
 
@@ -105,6 +134,26 @@ public sealed class RemoveBpfAttachmentCommand : BpfCmdletBase
         catch (Exception e) when (!IsStopException(e))
         {
             WriteBpfError(e, new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {link}: {e.Message}"), link);
+        }
+    }
+
+    /// <summary>An attachment no link holds: detached where it was made, as its kind is (netlink, BPF_PROG_DETACH).</summary>
+    private void RemoveUnlinked(object attachment, Action detach)
+    {
+        if (!ShouldProcess(attachment.ToString(), "Detach")) return;
+        try
+        {
+            detach();
+        }
+        catch (Exception e) when (!IsStopException(e))
+        {
+            var info = BpfErrorClassifier.Classify(e, attachment.ToString());
+            if (info.ErrorId is not (BpfErrorIds.PermissionDenied or BpfErrorIds.KernelObjectNotFound))
+            {
+                info = new BpfErrorInfo(BpfErrorIds.AttachFailed, BpfErrorCategory.InvalidOperation, $"Cannot detach {attachment}: {e.Message}");
+            }
+
+            WriteBpfError(e, info, attachment);
         }
     }
 

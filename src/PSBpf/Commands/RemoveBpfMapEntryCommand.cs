@@ -45,9 +45,31 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public object? Key { get; set; }
 
+    /// <summary>
+    /// C headers that declare the key type (-KeyType), read without a compiler: for maps created
+    /// without BTF, or whose BTF lacks the types.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary>C declarations of the key type as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TypeDefinition { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyType { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, null);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to pop one value", "only queues and stacks pop without a key")) return;
 
@@ -55,7 +77,7 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
         if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Pop value" : "Remove entry")) return;
         try
         {
-            bool removed = queue ? map.Pop() is not null : map.DeleteKey(PSValueConverter.ToEngineValue(Key)!);
+            bool removed = queue ? map.Pop() is not null : map.DeleteKey(PSValueConverter.ToEngineValue(Key)!, TypesFor(map));
             if (!removed)
             {
                 string message = queue ? $"Map '{map.Name}' is empty." : $"Map '{map.Name}' has no entry for key {Key}.";

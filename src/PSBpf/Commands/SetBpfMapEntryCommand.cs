@@ -59,9 +59,36 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// C headers that declare the key and value types (-KeyType, -ValueType), read without a compiler: for maps created
+    /// without BTF, or whose BTF lacks the types.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary>C declarations of the key and value types as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TypeDefinition { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyType { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that values are encoded and decoded as (in place of the map's own value type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ValueType { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, ValueType);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (HeaderTypesFailed) return;
         if (OpenMap(ParameterSetName switch { IdSet => Id, PinSet => PinnedPath, EntrySet => InputObject.Map, _ => Map }) is not { } map) return;
         if (!CheckKeyUse(map, Key, "leave out -Key to push the value", "only queues and stacks take a value without a key")) return;
 
@@ -69,18 +96,19 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
         if (!ShouldProcess(queue ? $"map '{map.Name}'" : $"map '{map.Name}' key {Key}", queue ? "Push value" : "Set entry")) return;
         try
         {
+            var types = TypesFor(map);
             if (queue)
             {
-                map.PushValue(PSValueConverter.ToEngineValue(Value), Flag);
+                map.PushValue(PSValueConverter.ToEngineValue(Value), Flag, types);
                 if (PassThru) WriteObject(new BpfMapItem(map, null, Value));
                 return;
             }
 
             var key = PSValueConverter.ToEngineValue(Key)!;
-            map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag);
+            map.UpdateValue(key, PSValueConverter.ToEngineValue(Value), Flag, types);
             if (PassThru)
             {
-                WriteObject(new BpfMapItem(map, Key, map.LookupValue(key, PSRecordFactory.Instance)));
+                WriteObject(new BpfMapItem(map, Key, map.LookupValue(key, PSRecordFactory.Instance, types)));
             }
         }
         catch (Exception e) when (!IsStopException(e))

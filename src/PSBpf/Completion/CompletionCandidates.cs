@@ -46,6 +46,24 @@ public static class CompletionCandidates
         _ => [],
     };
 
+    /// <summary>
+    /// Struct, union, enum and typedef names the C declarations of -Header (<paramref name="header"/>, relative to
+    /// <paramref name="directory"/>) and -TypeDefinition declare; none when they cannot be read.
+    /// </summary>
+    public static IReadOnlyList<string> HeaderTypeNames(string? word, string? header, string? definition, string directory)
+    {
+        try
+        {
+            string[] paths = string.IsNullOrEmpty(header) ? [] : [Path.GetFullPath(header, directory)];
+            var parsed = Engine.Btf.BtfCHeader.Parse(paths, string.IsNullOrEmpty(definition) ? null : definition, new Engine.Btf.BtfCHeaderOptions { DefinitionDirectory = directory });
+            return Filter(word, parsed.Types.Where(t => t.Name.Length > 0).Select(t => t.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        }
+        catch (Exception e) when (e is BpfHeaderException or IOException or UnauthorizedAccessException or BpfFormatException or ArgumentException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Network interface names: the entries of <paramref name="sysClassNet"/> (/sys/class/net).</summary>
     public static IReadOnlyList<string> InterfaceNames(string? word, string sysClassNet = "/sys/class/net")
     {

@@ -38,6 +38,11 @@ public static class BpfErrorClassifier
                 BpfErrorCategory.InvalidData,
                 DescribeFormatError(f, target),
                 "Check that the file is a BPF object built with clang -target bpf -g (ELF64, machine BPF)."),
+            BpfHeaderException h => new BpfErrorInfo(
+                BpfErrorIds.HeaderInvalid,
+                BpfErrorCategory.InvalidData,
+                Format("Cannot read the C declarations: {0}", h.Message),
+                "docs/c-headers.md lists what the header parser understands; declare the type in a simpler form, or give it in -TypeDefinition."),
             BpfValueException v => new BpfErrorInfo(
                 BpfErrorIds.ValueInvalid,
                 BpfErrorCategory.InvalidArgument,

@@ -38,6 +38,9 @@ public static class BpfErrorIds
     /// <summary>A BTF type name (e.g. -Type of Receive-BpfRingBuffer) that the object's BTF does not define. Category ObjectNotFound.</summary>
     public const string TypeNotFound = "BpfTypeNotFound";
 
+    /// <summary>A C header or -TypeDefinition text (-Header, -TypeDefinition) has a construct the header parser does not understand; the message gives file:line:column. Category InvalidData.</summary>
+    public const string HeaderInvalid = "BpfHeaderInvalid";
+
     /// <summary>The verifier rejected a program; the exception carries the full verifier log.</summary>
     public const string VerifierRejected = "BpfVerifierRejected";
 
@@ -109,6 +112,9 @@ public static class BpfErrorIds
 
     /// <summary>The kernel refused a test run (BPF_PROG_TEST_RUN): a type it cannot run, or input it does not take. Category InvalidOperation.</summary>
     public const string RunFailed = "BpfRunFailed";
+
+    /// <summary>The interface, network namespace or cgroup to list attachments of does not exist (Get-BpfNetAttachment, Get-BpfCgroupAttachment). Category ObjectNotFound.</summary>
+    public const string TargetNotFound = "BpfTargetNotFound";
 
     /// <summary>ConvertTo-BpfHistogram input that is no histogram: a key that is no bucket index, a value without counts, a mix of forms, too many buckets. Category InvalidArgument.</summary>
     public const string HistogramInputInvalid = "BpfHistogramInputInvalid";

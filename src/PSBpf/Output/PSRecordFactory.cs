@@ -16,6 +16,12 @@ internal sealed class PSRecordFactory : BtfValueFactory
     {
     }
 
+    /// <summary>
+    /// Type name of a top-level record (a ring or perf buffer record), named in PSBpf.types.ps1xml so that remoting and
+    /// Export-Clixml serialize its nested structs whole instead of as text.
+    /// </summary>
+    public const string RecordTypeName = "PSBpf.BpfRecord";
+
     /// <summary>The one instance.</summary>
     public static PSRecordFactory Instance { get; } = new();
 
