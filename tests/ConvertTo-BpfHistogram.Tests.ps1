@@ -140,6 +140,22 @@ Describe 'ConvertTo-BpfHistogram' {
             Get-ViewLines $copy | Should -Be (Get-ViewLines $h)
         }
 
+        It 'crosses to another process (a job) with its buckets, its struct key and its view' {
+            # the manifest, not (Get-Module PSBpf).Path (the dll), so the job loads PSBpf.types.ps1xml too
+            $module = $modulePath
+            $copy = Start-Job -ScriptBlock {
+                param($m)
+                Import-Module $m
+                [pscustomobject]@{ Key = [pscustomobject]@{ pid = 5 }; Value = [pscustomobject]@{ slots = [uint32[]](1, 2, 3) } } | ConvertTo-BpfHistogram -Unit usecs
+            } -ArgumentList $module | Receive-Job -Wait -AutoRemoveJob
+            $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.PSBpf.Engine.BpfHistogram'
+            $copy.Buckets.Count | Should -Be 3
+            $copy.Buckets[2].Count | Should -Be 3
+            $copy.Buckets[2].Low | Should -Be 4
+            $copy.Key.pid | Should -Be 5
+            Get-ViewLines $copy | Should -Be (Invoke-Oracle @('log2', 'usecs', '1', '2', '3', '--label', 'pid = 5'))
+        }
+
         It 'shows buckets as a table with bars' {
             $h = ConvertTo-Entry @(2, 0, 8) | ConvertTo-BpfHistogram
             $lines = @(($h.Buckets | Format-Table | Out-String -Width 120) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
