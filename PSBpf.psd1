@@ -21,7 +21,7 @@
     # Serialization depth only: entries and records cross remoting and Export-Clixml whole.
     TypesToProcess         = @('PSBpf.types.ps1xml')
 
-    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram', 'Get-BpfNetAttachment', 'Get-BpfCgroupAttachment')
+    CmdletsToExport        = @('Import-BpfObject', 'Invoke-BpfLoad', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry', 'Get-BpfProgram', 'Get-BpfMap', 'Get-BpfLink', 'Receive-BpfRingBuffer', 'Add-BpfAttachment', 'Remove-BpfAttachment', 'Get-BpfInstruction', 'Remove-BpfObject', 'Test-BpfObject', 'Receive-BpfTraceLog', 'Invoke-BpfProgram', 'Get-BpfNetAttachment', 'Get-BpfCgroupAttachment', 'ConvertTo-BpfHistogram', 'Measure-BpfProgram')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -120,6 +120,7 @@ BeforeAll {
         BpfRunInputInvalid = { [CmdletBinding()] param() $t = Import-BpfObject (Join-Path $fixtures 'test_run.bpf.o') | Invoke-BpfLoad; Invoke-BpfProgram $t.Programs.xdp_filter }
         BpfRunFailed = { [CmdletBinding()] param() Invoke-BpfProgram $o.Programs.handle_exec -Data ([byte[]]::new(64)) }
         BpfTargetNotFound = { [CmdletBinding()] param() Get-BpfNetAttachment -Interface 'psbpf-no-such-if0' }
+        BpfHistogramInputInvalid = { [CmdletBinding()] param() [pscustomobject]@{ Key = 'not an index'; Value = 1 } | ConvertTo-BpfHistogram }
     }
 
     # Need a process without capabilities or without tracefs: run in a child pwsh.

@@ -71,6 +71,8 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Invoke-BpfProgram'; Get = { Invoke-BpfProgram $t.Programs.xdp_filter -Data ([byte[]]::new(64)) -Repeat 10 } }
         @{ What = 'Get-BpfNetAttachment'; Get = { Get-BpfNetAttachment -NetworkNamespace $netns } }
         @{ What = 'Get-BpfCgroupAttachment'; Get = { Get-BpfCgroupAttachment $cgroup } }
+        @{ What = 'Measure-BpfProgram'; Get = { Measure-BpfProgram -Id $ids -Interval 0.05 } }
+        @{ What = 'the Buckets of ConvertTo-BpfHistogram'; Get = { (0..40 | ForEach-Object { [pscustomobject]@{ Key = $_; Value = [uint64]$_ * 1000000000 } } | ConvertTo-BpfHistogram -Linear).Buckets } }
     ) {
         Assert-FitsTable (& $Get) $What
     }
@@ -89,6 +91,7 @@ Describe 'Default views' -Tag Root {
         @{ What = 'Test-BpfObject'; Command = 'Test-BpfObject {0}'; Id = 'path' }
         @{ What = 'Get-BpfNetAttachment'; Command = 'Get-BpfNetAttachment -NetworkNamespace {0}'; Id = 'netns' }
         @{ What = 'Get-BpfCgroupAttachment'; Command = 'Get-BpfCgroupAttachment {0}'; Id = 'cgroup' }
+        @{ What = 'Measure-BpfProgram'; Command = 'Measure-BpfProgram -Id {0} -Interval 0.05'; Id = 'program' }
     ) {
         $arg = switch ($Id) {
             'program' { $ids[0] } 'map' { $o.Maps.exec_start.Id } 'path' { "'$(Join-Path $fixtures 'bootstrap.bpf.o')'" }

@@ -63,6 +63,7 @@ internal static unsafe partial class Bpf
         (BpfCommand.ProgTestRun, Errno.ENOTSUPP or Errno.EOPNOTSUPP) => "the kernel cannot test-run programs of this type",
         (BpfCommand.ProgTestRun, Errno.EINVAL) => "the kernel refused the input for this program type (its size, a context field it does not take, or a repeat count for a type that runs once)",
         (BpfCommand.ProgTestRun, Errno.E2BIG) => "the context is larger than this program type's, or sets fields the kernel does not take",
+        (BpfCommand.EnableStats, Errno.EINVAL) => "the kernel has no run-time statistics (BPF_ENABLE_STATS needs Linux 5.8)",
         _ => null,
     };
 

@@ -115,4 +115,7 @@ public static class BpfErrorIds
 
     /// <summary>The interface, network namespace or cgroup to list attachments of does not exist (Get-BpfNetAttachment, Get-BpfCgroupAttachment). Category ObjectNotFound.</summary>
     public const string TargetNotFound = "BpfTargetNotFound";
+
+    /// <summary>ConvertTo-BpfHistogram input that is no histogram: a key that is no bucket index, a value without counts, a mix of forms, too many buckets. Category InvalidArgument.</summary>
+    public const string HistogramInputInvalid = "BpfHistogramInputInvalid";
 }
