@@ -11,6 +11,9 @@ public enum KernelFeature
 
     /// <summary>BPF trampolines (fentry, fexit, lsm, freplace), probed by libbpf loading an fentry program.</summary>
     Trampolines,
+
+    /// <summary>BPF_MAP_TYPE_ARENA maps, probed by creating the smallest one with bpf(2) directly.</summary>
+    ArenaMaps,
 }
 
 /// <summary>
@@ -22,12 +25,14 @@ internal static class KernelFeatureProbe
     private static readonly Lazy<(bool, string)> KprobesProbe = new(ProbeKprobes);
     private static readonly Lazy<(bool, string)> FprobeProbe = new(ProbeFprobe);
     private static readonly Lazy<(bool, string)> TrampolinesProbe = new(ProbeTrampolines);
+    private static readonly Lazy<(bool, string)> ArenaProbe = new(ProbeArena);
 
     public static (bool Present, string Finding) Probe(KernelFeature feature) => feature switch
     {
         KernelFeature.Kprobes => KprobesProbe.Value,
         KernelFeature.Fprobe => FprobeProbe.Value,
         KernelFeature.Trampolines => TrampolinesProbe.Value,
+        KernelFeature.ArenaMaps => ArenaProbe.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(feature)),
     };
 
@@ -60,6 +65,19 @@ internal static class KernelFeatureProbe
         }
 
         return (false, $"libbpf's load of fentry/do_unlinkat fails with EPERM as root ({error}): no BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS {Config("DYNAMIC_FTRACE_WITH_DIRECT_CALLS")})");
+    }
+
+    private static (bool, string) ProbeArena()
+    {
+        // one page, BPF_F_MMAPABLE, no fixed address: what every arena needs; EPERM as root is the kernel's policy
+        int errno = RawBpf.TryCreateMap(type: 33, maxEntries: 1, flags: 1u << 10);
+        if (errno == 0) return (true, "bpf(BPF_MAP_CREATE) of a one-page arena succeeds here");
+        if (errno is not (Native.Errno.EPERM or Native.Errno.EINVAL or Native.Errno.EOPNOTSUPP))
+        {
+            throw new InvalidOperationException($"the arena probe failed for an unexpected reason: errno {errno}");
+        }
+
+        return (false, $"bpf(BPF_MAP_CREATE) of a one-page arena fails with errno {errno} as root (CONFIG_BPF_JIT {Config("BPF_JIT")})");
     }
 
     private static string Config(string option) => KernelConfig.Has(option) switch

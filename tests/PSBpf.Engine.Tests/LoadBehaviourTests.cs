@@ -211,7 +211,7 @@ public class PoisonExplanationTests
 [Collection(KernelCollection.Name)]
 public class NewerMapKindTests
 {
-    [Fact]
+    [FactWhereKernelHas(KernelFeature.ArenaMaps)]
     public void ArenaMapWithMapExtraIsCreated()
     {
         using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "arena-el.elf"));
@@ -223,5 +223,17 @@ public class NewerMapKindTests
         var type = show.RootElement.GetProperty("type");
         // bpftool 7.1 predates arena maps and prints their type number
         Assert.True(type.ValueKind == System.Text.Json.JsonValueKind.Number ? type.GetInt32() == 33 : type.GetString() == "arena", $"bpftool says type {type}");
+    }
+
+    [FactWhereKernelLacks(KernelFeature.ArenaMaps)]
+    public void ArenaMapRefusedByTheKernelIsNamedAndLeavesNothing()
+    {
+        using var obj = BpfObject.Open(Path.Combine(Fixtures.CorpusDir, "arena-el.elf"));
+        Assert.NotEqual(0UL, obj.Maps.Single().MapExtra); // the open still reads map_extra from BTF
+        int handles = KernelObjects.BpfHandles();
+        var e = Assert.Throws<BpfSyscallException>(() => obj.Load());
+        Assert.Contains("BPF_MAP_CREATE for map 'arena'", e.Message);
+        Assert.False(obj.IsLoaded);
+        Assert.Equal(handles, KernelObjects.BpfHandles());
     }
 }
