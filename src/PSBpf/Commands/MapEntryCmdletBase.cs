@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using PSBpf.Engine;
 using PSBpf.Engine.Btf;
 using PSBpf.Errors;
@@ -55,8 +56,32 @@ public abstract class MapEntryCmdletBase : BpfCmdletBase
         return false;
     }
 
+    /// <summary>
+    /// C headers that declare the types named by -KeyType (and -ValueType), read without a compiler: for maps created
+    /// without BTF, or whose BTF lacks the types.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Header { get; set; }
+
+    /// <summary>C declarations of the types as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TypeDefinition { get; set; }
+
+    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyType { get; set; }
+
+    /// <summary>The -ValueType of cmdlets that take values (Get- and Set-BpfMapEntry); null for the others.</summary>
+    private protected virtual string? HeaderValueType => null;
+
     private BtfType? _keyType;
     private BtfType? _valueType;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, HeaderValueType);
 
     /// <summary>True when -Header/-TypeDefinition/-KeyType/-ValueType failed: the error is written, and no map is touched.</summary>
     private protected bool HeaderTypesFailed { get; private set; }

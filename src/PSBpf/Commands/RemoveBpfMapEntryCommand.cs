@@ -45,27 +45,6 @@ public sealed class RemoveBpfMapEntryCommand : MapEntryCmdletBase
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public object? Key { get; set; }
 
-    /// <summary>
-    /// C headers that declare the key type (-KeyType), read without a compiler: for maps created
-    /// without BTF, or whose BTF lacks the types.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? Header { get; set; }
-
-    /// <summary>C declarations of the key type as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? TypeDefinition { get; set; }
-
-    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeyType { get; set; }
-
-    /// <inheritdoc />
-    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, null);
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {

@@ -59,31 +59,13 @@ public sealed class SetBpfMapEntryCommand : MapEntryCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>
-    /// C headers that declare the key and value types (-KeyType, -ValueType), read without a compiler: for maps created
-    /// without BTF, or whose BTF lacks the types.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? Header { get; set; }
-
-    /// <summary>C declarations of the key and value types as text (read after -Header), e.g. <c>'struct key { __u32 pid; char comm[16]; };'</c>.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? TypeDefinition { get; set; }
-
-    /// <summary>The type of -Header/-TypeDefinition that keys are encoded and decoded as (in place of the map's own key type).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeyType { get; set; }
-
     /// <summary>The type of -Header/-TypeDefinition that values are encoded and decoded as (in place of the map's own value type).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ValueType { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => ReadHeaderTypes(Header, TypeDefinition, KeyType, ValueType);
+    private protected override string? HeaderValueType => ValueType;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
