@@ -7,7 +7,7 @@ public sealed class BtfComposite : BtfType
         : base(owner, id, name, kind)
     {
         Size = size;
-        Members = members;
+        Members = new ReadOnlyArray<BtfMember>(members);
         HasBitfieldEncoding = kindFlag;
     }
 

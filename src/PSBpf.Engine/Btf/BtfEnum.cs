@@ -8,7 +8,7 @@ public sealed class BtfEnum : BtfType
     {
         Size = size;
         IsSigned = signed;
-        Values = values;
+        Values = new ReadOnlyArray<BtfEnumValue>(values);
     }
 
     /// <summary>Size in bytes.</summary>

@@ -7,7 +7,7 @@ public sealed class BtfFuncProto : BtfType
         : base(owner, id, name, BtfKind.FuncProto)
     {
         ReturnTypeId = returnTypeId;
-        Parameters = parameters;
+        Parameters = new ReadOnlyArray<BtfParameter>(parameters);
     }
 
     /// <summary>Return type id (0 = void).</summary>

@@ -58,7 +58,16 @@ public sealed class ElfFile : IDisposable
             }
         }
 
-        ProgramHeaders = _elf.Segments.Select(p => new ElfProgramHeader((uint)p.Type, (uint)p.Flags, (ulong)p.Offset, p.Address, (ulong)p.FileSize, p.Size)).ToArray();
+        // a loop, not Select(...).ToArray(): LINQ's iterator over an engine struct is JIT-compiled in every fresh process
+        var segments = _elf.Segments;
+        var headers = new ElfProgramHeader[segments.Count];
+        for (int i = 0; i < headers.Length; i++)
+        {
+            var p = segments[i];
+            headers[i] = new ElfProgramHeader((uint)p.Type, (uint)p.Flags, (ulong)p.Offset, p.Address, (ulong)p.FileSize, p.Size);
+        }
+
+        ProgramHeaders = new ReadOnlyArray<ElfProgramHeader>(headers);
     }
 
     /// <summary>Name used in error messages (usually the file path).</summary>
@@ -157,7 +166,7 @@ public sealed class ElfFile : IDisposable
             result[i] = new ElfRelocation(offset, (uint)(info >> 32), (uint)info, addend);
         }
 
-        return result;
+        return new ReadOnlyArray<ElfRelocation>(result);
     }
 
     /// <summary>Reads every note of an SHT_NOTE section (ELFSharp's note section holds only the first).</summary>

@@ -32,7 +32,7 @@ internal sealed class DatasecFixup
                 FixSection(btf, sec);
             }
 
-            sec.Variables = sec.Variables.OrderBy(v => v.Offset).ToArray();
+            sec.Variables = StableSort.ByKey(sec.Variables, v => v.Offset);
         }
     }
 

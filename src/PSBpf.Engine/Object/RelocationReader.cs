@@ -77,7 +77,7 @@ internal sealed class RelocationReader
 
     private BpfRelocation Classify(BpfProgram prog, int insnIdx, ElfSymbol sym, ElfRelocation rel, string section)
     {
-        var insn = prog.Instructions[insnIdx];
+        var insn = prog.InstructionArray[insnIdx];
         string symName = _ctx.SymbolName(sym);
         BpfFormatException Bad(string detail) => _ctx.Error(section, (long)rel.Offset, $"program '{prog.Name}', insn {insnIdx}: {detail}");
 
