@@ -65,6 +65,30 @@ public class BtfParserTests
     }
 
     [Fact]
+    public void NameLookupsByScanAndByIndexAgree()
+    {
+        // the first lookups of a BTF scan its types, later ones build and use the name index: same ids, same order
+        var reference = BtfSpec.Load("/sys/kernel/btf/vmlinux");
+        var repeated = reference.GetTypes().Where(t => t.Name.Length > 0).GroupBy(t => t.Name).Where(g => g.Count() > 1)
+            .Select(g => g.Key).Order(StringComparer.Ordinal).Take(6).ToArray();
+        Assert.Equal(6, repeated.Length);
+        string[] names = [.. repeated, "task_struct", "u32", "no_such_type_anywhere", "task_struc", "task_struct_x"];
+        var scanned = BtfSpec.Load("/sys/kernel/btf/vmlinux");
+        var scans = names.Take(8).Select(scanned.FindAllByName).ToList();
+        var indexed = BtfSpec.Load("/sys/kernel/btf/vmlinux");
+        for (int i = 0; i < 9; i++) indexed.FindAllByName("warm_up_the_index"); // past the scans: the index is built
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+        {
+            var byIndex = indexed.FindAllByName(name);
+            Assert.Equal(byIndex, i < 8 ? scans[i] : scanned.FindAllByName(name));
+            Assert.All(byIndex, id => Assert.Equal(name, reference[id].Name));
+        }
+
+        Assert.True(indexed.FindAllByName(repeated[0]).Length > 1);
+        Assert.Empty(indexed.FindAllByName("task_struc"));
+    }
+
+    [Fact]
     public void SplitBtfContinuesBaseIdsAndStrings()
     {
         var vmlinux = BtfSpec.Load("/sys/kernel/btf/vmlinux");

@@ -377,12 +377,43 @@ public sealed class BtfSpec
     public uint[] FindAllByName(string name)
     {
         uint[] inherited = _base is null ? [] : _base.FindAllByName(name);
-        var own = NameIndex.Find(name, NameBytesAt);
+        var own = _nameIndex is null && Interlocked.Increment(ref _nameScans) <= ScansBeforeIndex ? ScanByName(name) : NameIndex.Find(name, NameBytesAt);
         if (own.Count == 0) return inherited;
         var result = new uint[inherited.Length + own.Count];
         inherited.CopyTo(result, 0);
         for (int i = 0; i < own.Count; i++) result[inherited.Length + i] = (uint)own[i] + _firstId;
         return result;
+    }
+
+    // The first lookups scan (as libbpf always does): a scan of kernel BTF compares one byte for almost every type,
+    // where the index hashes all ~150k names first; a load with CO-RE asks for a handful of names.
+    private const int ScansBeforeIndex = 8;
+    private int _nameScans;
+
+    /// <summary>The type indexes named <paramref name="name"/>, ascending, by a walk over every type.</summary>
+    private List<int> ScanByName(string name)
+    {
+        var found = new List<int>();
+        if (name.Length == 0) return found;
+        Span<byte> buf = name.Length <= 256 ? stackalloc byte[name.Length * 3 + 1] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 1];
+        int n = Encoding.UTF8.GetBytes(name, buf);
+        buf[n] = 0;
+        var needle = buf[..(n + 1)]; // with its NUL: a longer name does not match
+        var types = _types.Span;
+        var strings = _strings.Span;
+        for (int c = 0; c < _offsets.Length; c++)
+        {
+            var offsets = _offsets[c];
+            int inChunk = Math.Min(ChunkSize, _typeCount - (c << ChunkShift));
+            for (int j = 0; j < inChunk; j++)
+            {
+                ulong nameOff = (ulong)U32(types, offsets[j], IsBigEndian) - _firstString;
+                if (nameOff == 0 || nameOff >= (ulong)strings.Length || strings[(int)nameOff] != needle[0]) continue;
+                if (strings[(int)nameOff..].StartsWith(needle)) found.Add((c << ChunkShift) + j);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Follows typedefs, const/volatile/restrict and type tags to the underlying type id.</summary>
