@@ -345,32 +345,8 @@ public sealed class BtfSpec
             return null;
         }
 
-        Span<byte> buf = name.Length <= 256 ? stackalloc byte[name.Length * 3 + 1] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(name, buf);
-        buf[n] = 0;
-        var needle = buf[..(n + 1)];
-        var types = _types.Span;
-        var strings = _strings.Span;
-        // Chunk by chunk, so the inner loop indexes one int[] like the flat array it replaces.
-        for (int c = 0; c < _offsets.Length; c++)
-        {
-            var offsets = _offsets[c];
-            int inChunk = Math.Min(ChunkSize, _typeCount - (c << ChunkShift));
-            for (int j = 0; j < inChunk; j++)
-            {
-                int o = offsets[j];
-                uint info = U32(types, o + 4, IsBigEndian);
-                if ((BtfKind)((info >> 24) & 0x1f) != kind) continue;
-                ulong nameOff = (ulong)U32(types, o, IsBigEndian) - _firstString;
-                if (nameOff >= (ulong)strings.Length) continue;
-                if (strings[(int)nameOff..].StartsWith(needle))
-                {
-                    return this[(uint)((c << ChunkShift) + j + _firstId)];
-                }
-            }
-        }
-
-        return null;
+        var hits = ScanByName(name, kind, firstOnly: true);
+        return hits.Count == 0 ? null : this[(uint)hits[0] + _firstId];
     }
 
     /// <summary>All type ids (of this BTF and its base) whose name equals <paramref name="name"/>, in id order.</summary>
@@ -390,8 +366,11 @@ public sealed class BtfSpec
     private const int ScansBeforeIndex = 8;
     private int _nameScans;
 
-    /// <summary>The type indexes named <paramref name="name"/>, ascending, by a walk over every type.</summary>
-    private List<int> ScanByName(string name)
+    /// <summary>
+    /// The type indexes named <paramref name="name"/> (of <paramref name="kind"/> when given), ascending, by a walk over
+    /// every type; only the first with <paramref name="firstOnly"/>.
+    /// </summary>
+    private List<int> ScanByName(string name, BtfKind? kind = null, bool firstOnly = false)
     {
         var found = new List<int>();
         if (name.Length == 0) return found;
@@ -401,15 +380,20 @@ public sealed class BtfSpec
         var needle = buf[..(n + 1)]; // with its NUL: a longer name does not match
         var types = _types.Span;
         var strings = _strings.Span;
+        // Chunk by chunk, so the inner loop indexes one int[] like a flat array.
         for (int c = 0; c < _offsets.Length; c++)
         {
             var offsets = _offsets[c];
             int inChunk = Math.Min(ChunkSize, _typeCount - (c << ChunkShift));
             for (int j = 0; j < inChunk; j++)
             {
-                ulong nameOff = (ulong)U32(types, offsets[j], IsBigEndian) - _firstString;
+                int o = offsets[j];
+                if (kind is { } k && (BtfKind)((U32(types, o + 4, IsBigEndian) >> 24) & 0x1f) != k) continue;
+                ulong nameOff = (ulong)U32(types, o, IsBigEndian) - _firstString;
                 if (nameOff == 0 || nameOff >= (ulong)strings.Length || strings[(int)nameOff] != needle[0]) continue;
-                if (strings[(int)nameOff..].StartsWith(needle)) found.Add((c << ChunkShift) + j);
+                if (!strings[(int)nameOff..].StartsWith(needle)) continue;
+                found.Add((c << ChunkShift) + j);
+                if (firstOnly) return found;
             }
         }
 
