@@ -241,6 +241,31 @@ Describe 'Add-BpfAttachment' {
                 finally { $o.Dispose() }
             }
 
+            It 'puts an lwt_seg6local program on an SRv6 segment, or names the kernel option that is missing' {
+                # iproute2 asks the kernel first: a plain End action; "not supported" means no SRv6 local segments
+                ip -n $netns link set lo up
+                $probe = ip -n $netns -6 route add fc00:ee::9/128 encap seg6local action End dev lo 2>&1
+                $hasSeg6 = $LASTEXITCODE -eq 0
+                if ($hasSeg6) { ip -n $netns -6 route del fc00:ee::9/128 } else { "$probe" | Should -Match 'not supported' }
+                $o = Import-BpfObject (Join-Path $fixtures 'lwt.bpf.o') | Invoke-BpfLoad
+                try {
+                    if ($hasSeg6) {
+                        $link = $o.Programs.count_seg6 | Add-BpfAttachment -Route fc00:ee::1 -Interface lo -NetworkNamespace $netns
+                        $link.Hook | Should -Be 'seg6local'
+                        ip -n $netns -6 route show fc00:ee::1/128 | Should -Match 'encap seg6local action End.BPF'
+                        $link | Remove-BpfAttachment -Confirm:$false
+                    }
+                    else {
+                        $e = { $o.Programs.count_seg6 | Add-BpfAttachment -Route fc00:ee::1 -Interface lo -NetworkNamespace $netns -ErrorAction Stop } |
+                            Should -Throw -ErrorId 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand' -PassThru
+                        $e.Exception.Message | Should -Match 'fc00:ee::1/128.*count_seg6.*EOPNOTSUPP.*CONFIG_IPV6_SEG6_LWTUNNEL'
+                        $o.Programs.count_seg6.GetLinks() | Should -BeNullOrEmpty
+                    }
+                    ip -n $netns -6 route show fc00:ee::1/128 | Should -BeNullOrEmpty
+                }
+                finally { $o.Dispose() }
+            }
+
             It 'reports a missing network namespace as BpfAttachFailed' {
                 $o = Import-BpfObject (Join-Path $fixtures 'sk_lookup_count.bpf.o') | Invoke-BpfLoad
                 try {

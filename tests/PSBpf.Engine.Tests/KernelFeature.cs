@@ -14,6 +14,9 @@ public enum KernelFeature
 
     /// <summary>BPF_MAP_TYPE_ARENA maps, probed by creating the smallest one with bpf(2) directly.</summary>
     ArenaMaps,
+
+    /// <summary>SRv6 local segments (seg6local routes, End.BPF): CONFIG_IPV6_SEG6_LWTUNNEL, probed with iproute2.</summary>
+    Seg6LocalRoutes,
 }
 
 /// <summary>
@@ -26,6 +29,7 @@ internal static class KernelFeatureProbe
     private static readonly Lazy<(bool, string)> FprobeProbe = new(ProbeFprobe);
     private static readonly Lazy<(bool, string)> TrampolinesProbe = new(ProbeTrampolines);
     private static readonly Lazy<(bool, string)> ArenaProbe = new(ProbeArena);
+    private static readonly Lazy<(bool, string)> Seg6LocalProbe = new(ProbeSeg6Local);
 
     public static (bool Present, string Finding) Probe(KernelFeature feature) => feature switch
     {
@@ -33,6 +37,7 @@ internal static class KernelFeatureProbe
         KernelFeature.Fprobe => FprobeProbe.Value,
         KernelFeature.Trampolines => TrampolinesProbe.Value,
         KernelFeature.ArenaMaps => ArenaProbe.Value,
+        KernelFeature.Seg6LocalRoutes => Seg6LocalProbe.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(feature)),
     };
 
@@ -78,6 +83,30 @@ internal static class KernelFeatureProbe
         }
 
         return (false, $"bpf(BPF_MAP_CREATE) of a one-page arena fails with errno {errno} as root (CONFIG_BPF_JIT {Config("BPF_JIT")})");
+    }
+
+    private static (bool, string) ProbeSeg6Local()
+    {
+        // iproute2, not PSBpf, asks: a plain End action on lo in a throwaway namespace; the kernel refuses an encap
+        // type it was built without with EOPNOTSUPP, which ip prints as "lwt encapsulation type not supported"
+        string ns = $"psbpf-seg6-probe-{Environment.ProcessId}";
+        Sh.Run("ip", "netns", "add", ns);
+        try
+        {
+            Sh.Run("ip", "-n", ns, "link", "set", "lo", "up");
+            var (code, _, stderr) = Sh.Capture("ip", "-n", ns, "-6", "route", "add", "fc00::1/128", "encap", "seg6local", "action", "End", "dev", "lo");
+            if (code == 0) return (true, "ip -6 route add ... encap seg6local action End succeeds in a fresh namespace");
+            if (!stderr.Contains("not supported", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the seg6local probe failed for an unexpected reason: {stderr.Trim()}");
+            }
+
+            return (false, $"ip -6 route add ... encap seg6local action End fails: {stderr.Trim()} (CONFIG_IPV6_SEG6_LWTUNNEL {Config("IPV6_SEG6_LWTUNNEL")})");
+        }
+        finally
+        {
+            Sh.Capture("ip", "netns", "del", ns);
+        }
     }
 
     private static string Config(string option) => KernelConfig.Has(option) switch

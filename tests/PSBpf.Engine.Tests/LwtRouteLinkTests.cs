@@ -79,7 +79,30 @@ public sealed class LwtRouteLinkTests
         Assert.Equal(before, KernelObjects.BpfHandles());
     }
 
-    [Fact]
+    [FactWhereKernelLacks(KernelFeature.Seg6LocalRoutes)]
+    public void Seg6local_attach_on_a_kernel_without_SRv6_says_so_and_leaves_nothing()
+    {
+        int before = KernelObjects.BpfHandles();
+        int n = Interlocked.Increment(ref _net) % 250 + 1;
+        string segment = $"fc00:{n:x}::1";
+        using (var veth = new VethPair())
+        using (var obj = BpfObject.Open(Fixtures.Object("lwt")))
+        {
+            obj.Load();
+            var program = obj.Programs["count_seg6"];
+            var refused = Assert.Throws<BpfSyscallException>(() => program.Attach(new BpfAttachOptions { Route = segment, Interface = veth.Peer, NetworkNamespace = veth.Namespace }));
+            Assert.Equal(Native.Errno.EOPNOTSUPP, refused.Errno);
+            Assert.Contains($"{segment}/128", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("count_seg6", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("CONFIG_IPV6_SEG6_LWTUNNEL", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, Sh.Run("ip", "-n", veth.Namespace, "-6", "route", "show", $"{segment}/128").Trim());
+            Assert.Empty(program.GetLinks());
+        }
+
+        Assert.Equal(before, KernelObjects.BpfHandles());
+    }
+
+    [FactWhereKernelHas(KernelFeature.Seg6LocalRoutes)]
     public void Seg6local_program_runs_as_the_End_BPF_action_of_its_segment()
     {
         int before = KernelObjects.BpfHandles();

@@ -98,7 +98,15 @@ public sealed class LwtRouteLink : BpfLink
                 m.BeginNest(programNest).U32(Rtnetlink.LwtBpfProgFd, (uint)fd.Value).String(Rtnetlink.LwtBpfProgName, name).EndNest()
                     .EndNest();
 
-                netlink.Request(m, $"RTM_NEWROUTE {prefix} dev {iface} with program '{program.Name}' ({program.Type}) on it");
+                string what = $"RTM_NEWROUTE {prefix} dev {iface} with program '{program.Name}' ({program.Type}) on it";
+                int r = netlink.TryRequest(m, null, out string? kernelMessage);
+                if (r == -Errno.EOPNOTSUPP && seg6)
+                {
+                    // the kernel knows no seg6local encap: it was built without SRv6 local segments (seg6local.c)
+                    kernelMessage = $"{kernelMessage ?? "lwt encapsulation type not supported"}: this kernel has no SRv6 End.BPF routes (CONFIG_IPV6_SEG6_LWTUNNEL and CONFIG_IPV6_SEG6_BPF)";
+                }
+
+                if (r < 0) throw new BpfSyscallException(BpfSystemCall.Netlink, what, -r, kernelMessage);
                 return new LwtRouteLink(program, netlink, prefix, iface, ifindex, via, hook, netns);
             }
             catch
