@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using PSBpf.Engine.Btf;
 using PSBpf.Engine.Elf;
@@ -86,6 +87,49 @@ public class BtfParserTests
 
         Assert.True(indexed.FindAllByName(repeated[0]).Length > 1);
         Assert.Empty(indexed.FindAllByName("task_struc"));
+    }
+
+    /// <summary>
+    /// The open phase validates BTF in place instead of decoding every type: for corrupted copies of every fixture's
+    /// .BTF (type ids, name offsets and vlen-entry fields overwritten), Validate fails exactly where decoding every type
+    /// fails, with the same message, and passes exactly where decoding passes.
+    /// </summary>
+    [Fact]
+    public void ValidationInPlaceRejectsWhatDecodingRejects()
+    {
+        var rng = new Random(20261204);
+        int rejected = 0, accepted = 0;
+        foreach (var name in Fixtures.ObjectNames().Select(o => (string)o[0]))
+        {
+            using var elf = ElfFile.Open(Fixtures.Object(name));
+            var raw = elf.FindSection(".BTF")!.Data.ToArray();
+            uint hdr = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(4));
+            uint typeOff = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(8)), typeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(12));
+            for (int i = 0; i < 60; i++)
+            {
+                var bad = (byte[])raw.Clone();
+                int at = (int)(hdr + typeOff) + rng.Next((int)typeLen / 4) * 4;
+                uint value = rng.Next(3) switch { 0 => (uint)rng.Next(1, 4096), 1 => (uint)rng.Next(), _ => 0xffffff00u | (uint)rng.Next(256) };
+                BinaryPrimitives.WriteUInt32LittleEndian(bad.AsSpan(at), value);
+                BtfSpec a, b;
+                try { a = BtfSpec.Parse(bad, name); b = BtfSpec.Parse(bad, name); }
+                catch (BpfFormatException) { continue; } // the record layout itself broke: Parse's own checks, the same for both
+
+                string? byValidation = Failure(() => a.Validate());
+                string? byDecoding = Failure(() => { foreach (var _ in b.GetTypes()) { } });
+                Assert.True(byDecoding == byValidation, $"{name}, 0x{value:x8} at 0x{at:x}: decoding says '{byDecoding}', validation says '{byValidation}'");
+                if (byValidation is null) accepted++; else rejected++;
+            }
+        }
+
+        // both outcomes must have been exercised, or the comparison shows nothing
+        Assert.True(rejected > 50 && accepted > 50, $"{rejected} rejected, {accepted} accepted");
+
+        static string? Failure(Action action)
+        {
+            try { action(); return null; }
+            catch (BpfFormatException e) { return e.Message; }
+        }
     }
 
     [Fact]

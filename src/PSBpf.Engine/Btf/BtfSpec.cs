@@ -770,6 +770,83 @@ public sealed class BtfSpec
         }
     }
 
+    /// <summary>
+    /// Checks every type of this BTF in place, as materialising each would (name offsets inside the string section,
+    /// referenced type ids that exist), with the same messages, but without decoding strings or making objects:
+    /// libbpf's btf__new validates the same way. The open phase calls it so that bad ids fail at open.
+    /// </summary>
+    internal void Validate()
+    {
+        var s = _types.Span;
+        bool big = IsBigEndian;
+        for (int i = 0; i < _typeCount; i++)
+        {
+            int o = Offset(i);
+            uint id = (uint)i + _firstId;
+            CheckString(U32(s, o, big));
+            uint info = U32(s, o + 4, big);
+            uint sizeOrType = U32(s, o + 8, big);
+            int vlen = (int)(info & 0xffff);
+            int p = o + 12;
+            var kind = (BtfKind)((info >> 24) & 0x1f);
+            switch (kind)
+            {
+                case BtfKind.Pointer or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+                    or BtfKind.TypeTag or BtfKind.Func or BtfKind.Var or BtfKind.DeclTag:
+                    Ref(sizeOrType, id);
+                    break;
+                case BtfKind.Array:
+                    Ref(U32(s, p, big), id);
+                    Ref(U32(s, p + 4, big), id);
+                    break;
+                case BtfKind.Struct or BtfKind.Union:
+                    for (int m = 0; m < vlen; m++, p += 12)
+                    {
+                        CheckString(U32(s, p, big));
+                        Ref(U32(s, p + 4, big), id);
+                    }
+
+                    break;
+                case BtfKind.Enum or BtfKind.Enum64:
+                    for (int m = 0, step = kind == BtfKind.Enum ? 8 : 12; m < vlen; m++, p += step)
+                    {
+                        CheckString(U32(s, p, big));
+                    }
+
+                    break;
+                case BtfKind.FuncProto:
+                    for (int m = 0; m < vlen; m++, p += 8)
+                    {
+                        CheckString(U32(s, p, big));
+                        Ref(U32(s, p + 4, big), id);
+                    }
+
+                    Ref(sizeOrType, id); // after the parameters, as Materialize checks them
+                    break;
+                case BtfKind.Datasec:
+                    for (int m = 0; m < vlen; m++, p += 12)
+                    {
+                        Ref(U32(s, p, big), id);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>GetString's range check alone.</summary>
+    private void CheckString(uint offset)
+    {
+        if (offset < _firstString)
+        {
+            _base!.CheckString(offset);
+        }
+        else if ((ulong)offset - _firstString >= (ulong)_strings.Length)
+        {
+            throw Error(null, $"string offset {offset} is outside the {StringsLength}-byte string section");
+        }
+    }
+
     private uint Ref(uint target, uint from)
     {
         if (target >= (uint)Count)

@@ -154,8 +154,8 @@ internal sealed class BpfObjectReader
             throw _ctx.Error(".BTF", 0, "BTF byte order differs from the ELF byte order");
         }
 
-        // Materialise every type now: the object's BTF is small, fixups mutate it, and bad type ids surface here.
-        foreach (var _ in btf.GetTypes()) { }
+        // Bad type ids and name offsets surface here, as at libbpf's open; types are decoded when first used.
+        btf.Validate();
         _ctx.Btf = btf;
         _ctx.Object.Btf = btf;
 

@@ -20,9 +20,9 @@ internal sealed class DatasecFixup
             return;
         }
 
-        foreach (var t in btf.GetTypes())
+        for (uint id = btf.FirstTypeId; id < btf.Count; id++)
         {
-            if (t is not BtfDatasec sec)
+            if (btf.KindOf(id) != BtfKind.Datasec || btf[id] is not BtfDatasec sec)
             {
                 continue;
             }
