@@ -39,6 +39,7 @@ public sealed class BtfSpec
     private readonly uint _firstString;
     private readonly string? _source;
     private BtfNameIndex? _nameIndex;
+    private IReadOnlyList<uint>? _datasecIds;
 
     private BtfSpec(string? source, ReadOnlyMemory<byte> types, ReadOnlyMemory<byte> strings, bool bigEndian, BtfSpec? baseBtf)
     {
@@ -554,7 +555,8 @@ public sealed class BtfSpec
 
     private BtfType?[] CacheChunk(int chunk)
     {
-        var made = new BtfType?[1 << CacheShift];
+        // the last chunk only as long as the types it holds
+        var made = new BtfType?[Math.Min(1 << CacheShift, _typeCount - (chunk << CacheShift))];
         return Interlocked.CompareExchange(ref _cache[chunk], made, null) ?? made;
     }
 
@@ -652,8 +654,9 @@ public sealed class BtfSpec
             int slot = count & ChunkMask;
             if (slot == 0)
             {
-                // Only slots below count are ever read, so the chunk need not be zeroed.
-                chunk = chunks[count >> ChunkShift] = GC.AllocateUninitializedArray<int>(ChunkSize);
+                // Only slots below count are ever read, so the chunk need not be zeroed. The last chunk holds only
+                // what the bytes left can hold: an object's BTF (a few hundred types) needs far less than 8192.
+                chunk = chunks[count >> ChunkShift] = GC.AllocateUninitializedArray<int>(Math.Min(ChunkSize, left / 12));
             }
 
             chunk[slot] = o;
@@ -779,6 +782,7 @@ public sealed class BtfSpec
     {
         var s = _types.Span;
         bool big = IsBigEndian;
+        var datasecs = new List<uint>();
         for (int i = 0; i < _typeCount; i++)
         {
             int o = Offset(i);
@@ -829,31 +833,78 @@ public sealed class BtfSpec
                         Ref(U32(s, p, big), id);
                     }
 
+                    datasecs.Add(id);
                     break;
             }
         }
+
+        _datasecIds = datasecs;
+    }
+
+    /// <summary>The ids of this BTF's DATASECs, in id order, found without decoding any other type.</summary>
+    internal IReadOnlyList<uint> DatasecIds
+    {
+        get
+        {
+            if (_datasecIds is { } known) return known;
+            var ids = new List<uint>();
+            for (int i = 0; i < _typeCount; i++)
+            {
+                if (KindAt(Offset(i)) == BtfKind.Datasec) ids.Add((uint)i + _firstId);
+            }
+
+            return _datasecIds = ids;
+        }
+    }
+
+    /// <summary>The DATASEC named <paramref name="name"/> (".maps", ".kconfig"), or null; compares name bytes in place.</summary>
+    internal BtfDatasec? FindDatasec(string name)
+    {
+        Span<byte> buf = name.Length <= 256 ? stackalloc byte[name.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
+        var needle = buf[..Encoding.UTF8.GetBytes(name, buf)];
+        foreach (uint id in DatasecIds)
+        {
+            if (NameBytesAt((int)(id - _firstId)).SequenceEqual(needle)) return (BtfDatasec)this[id];
+        }
+
+        return null;
     }
 
     /// <summary>GetString's range check alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckString(uint offset)
+    {
+        if (offset < _firstString || (ulong)offset - _firstString >= (ulong)_strings.Length)
+        {
+            CheckStringSlow(offset);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckStringSlow(uint offset)
     {
         if (offset < _firstString)
         {
             _base!.CheckString(offset);
         }
-        else if ((ulong)offset - _firstString >= (ulong)_strings.Length)
+        else
         {
             throw Error(null, $"string offset {offset} is outside the {StringsLength}-byte string section");
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint Ref(uint target, uint from)
     {
         if (target >= (uint)Count)
         {
-            throw Error(null, $"type {from} refers to type id {target}, which does not exist (BTF has {Count} types)");
+            throw NoSuchType(target, from);
         }
 
         return target;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BpfFormatException NoSuchType(uint target, uint from) =>
+        Error(null, $"type {from} refers to type id {target}, which does not exist (BTF has {Count} types)");
 }

@@ -20,12 +20,9 @@ internal sealed class DatasecFixup
             return;
         }
 
-        for (uint id = btf.FirstTypeId; id < btf.Count; id++)
+        foreach (uint id in btf.DatasecIds)
         {
-            if (btf.KindOf(id) != BtfKind.Datasec || btf[id] is not BtfDatasec sec)
-            {
-                continue;
-            }
+            var sec = (BtfDatasec)btf[id];
 
             if (sec.Name is not (".kconfig" or ".ksyms"))
             {

@@ -93,7 +93,7 @@ internal sealed class ExternReader
     /// <summary>Kconfig externs become allocated variables of the .kconfig map, at the offsets just computed.</summary>
     private void FixKconfigDatasec(BtfSpec btf, int size)
     {
-        if (btf.FindByName(".kconfig", BtfKind.Datasec) is BtfDatasec sec)
+        if (btf.FindDatasec(".kconfig") is { } sec)
         {
             sec.Size = (uint)size;
             foreach (var vsi in sec.Variables)
@@ -156,7 +156,7 @@ internal sealed class ExternReader
     {
         foreach (var name in new[] { ".kconfig", ".ksyms" })
         {
-            if (btf.FindByName(name, BtfKind.Datasec) is BtfDatasec d && d.Variables.Any(v => v.TypeId == id))
+            if (btf.FindDatasec(name) is { } d && d.Variables.Any(v => v.TypeId == id))
             {
                 return d;
             }

@@ -148,7 +148,7 @@ internal sealed class MapReader
         if (_ctx.MapsSection < 0) return;
         var sec = _ctx.Elf.Sections[_ctx.MapsSection];
         var btf = _ctx.RequireBtf("SEC(\".maps\")");
-        var datasec = btf.FindByName(".maps", BtfKind.Datasec) as BtfDatasec
+        var datasec = btf.FindDatasec(".maps")
             ?? throw _ctx.Error(".BTF", null, "DATASEC '.maps' not found although the object has a .maps section");
         _ctx.MapsDatasecId = datasec.Id;
         var data = sec.Data.Span;

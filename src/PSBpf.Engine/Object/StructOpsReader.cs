@@ -28,7 +28,7 @@ internal sealed class StructOpsReader
     private void ReadSection(ElfSection section)
     {
         var btf = _ctx.Btf ?? throw _ctx.Error(section.Name, null, "struct_ops sections need the object's BTF (.BTF), which is missing");
-        var datasec = btf.FindByName(section.Name, BtfKind.Datasec) as BtfDatasec
+        var datasec = btf.FindDatasec(section.Name)
             ?? throw _ctx.Error(section.Name, null, $"no BTF DATASEC '{section.Name}' describes the section");
         bool optional = section.Name.StartsWith('?');
         string plainName = optional ? section.Name[1..] : section.Name;
