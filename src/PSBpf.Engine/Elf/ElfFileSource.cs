@@ -54,6 +54,12 @@ internal sealed class ElfFileSource : ElfSource
             return ReadFully(offset, destination);
         }
 
+        long firstBlock = offset / BlockSize, lastBlock = (offset + destination.Length - 1) / BlockSize;
+        if (lastBlock > firstBlock)
+        {
+            Prefetch(firstBlock, lastBlock);
+        }
+
         int total = 0;
         while (total < destination.Length)
         {
@@ -103,6 +109,53 @@ internal sealed class ElfFileSource : ElfSource
         _last = slot;
 
         return _blocks[slot]!.AsSpan(0, _blockLength[slot]); // every slot in _blockIndex has its buffer
+    }
+
+    /// <summary>
+    /// Reads the blocks of a range that spans several (the section header table straddles two in most objects) with one
+    /// preadv(2) instead of one pread per block. Blocks already held are kept; a short read leaves the rest to Block.
+    /// </summary>
+    private void Prefetch(long first, long last)
+    {
+        while (first < last && Array.IndexOf(_blockIndex, first) >= 0)
+        {
+            first++; // held already (ElfLayout reads the first section header before the table)
+        }
+
+        for (long b = first; b <= last; b++)
+        {
+            if (Array.IndexOf(_blockIndex, b) >= 0) return; // a hole in the middle: Block reads the rest one by one
+        }
+
+        if (first == last)
+        {
+            return;
+        }
+
+        Span<int> slots = stackalloc int[Blocks];
+        var buffers = new Memory<byte>[(int)(last - first + 1)];
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            int slot = slots[i] = _next;
+            _next = (_next + 1) % Blocks;
+            _blockIndex[slot] = -1;
+            buffers[i] = _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
+        }
+
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        long read = RandomAccess.Read(_handle, buffers, first * BlockSize);
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            long blockStart = (first + i) * BlockSize;
+            int length = (int)Math.Clamp(read - (long)i * BlockSize, 0, BlockSize);
+            if (length < Math.Min(BlockSize, Length - blockStart))
+            {
+                return; // a short read: this block and the ones after it are read again when needed
+            }
+
+            _blockLength[slots[i]] = length;
+            _blockIndex[slots[i]] = first + i;
+        }
     }
 
     private int ReadFully(long offset, Span<byte> destination)

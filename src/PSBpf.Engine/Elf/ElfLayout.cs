@@ -150,9 +150,9 @@ internal sealed class ElfLayout
             throw header.Error(40, $"section header table offset 0x{shoff:x} is beyond the end of the {length}-byte file");
         }
 
-        var first = new ElfBytes(_source.ReadExact((long)shoff, SectionHeaderSize, _file, null), header.BigEndian, _file, null);
         if (count == 0)
         {
+            var first = new ElfBytes(_source.ReadExact((long)shoff, SectionHeaderSize, _file, null), header.BigEndian, _file, null);
             // More than 0xff00 sections: the count is in section 0's sh_size, and (ELFSharp reads it only then) the
             // name table's index in its sh_link.
             count = first.U64(32, "section 0 sh_size");
