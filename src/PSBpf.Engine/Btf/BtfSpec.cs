@@ -39,7 +39,7 @@ public sealed class BtfSpec
     private readonly uint _firstString;
     private readonly string? _source;
     private BtfNameIndex? _nameIndex;
-    private IReadOnlyList<uint>? _datasecIds;
+    private uint[]? _datasecIds;
 
     private BtfSpec(string? source, ReadOnlyMemory<byte> types, ReadOnlyMemory<byte> strings, bool bigEndian, BtfSpec? baseBtf)
     {
@@ -782,7 +782,9 @@ public sealed class BtfSpec
     {
         var s = _types.Span;
         bool big = IsBigEndian;
-        var datasecs = new List<uint>();
+        // an array, not a List<uint>: framework generics over uint are JIT-compiled in every fresh process
+        var datasecs = new uint[4];
+        int found = 0;
         for (int i = 0; i < _typeCount; i++)
         {
             int o = Offset(i);
@@ -833,26 +835,32 @@ public sealed class BtfSpec
                         Ref(U32(s, p, big), id);
                     }
 
-                    datasecs.Add(id);
+                    if (found == datasecs.Length) Array.Resize(ref datasecs, found * 2);
+                    datasecs[found++] = id;
                     break;
             }
         }
 
+        Array.Resize(ref datasecs, found);
         _datasecIds = datasecs;
     }
 
     /// <summary>The ids of this BTF's DATASECs, in id order, found without decoding any other type.</summary>
-    internal IReadOnlyList<uint> DatasecIds
+    internal uint[] DatasecIds
     {
         get
         {
             if (_datasecIds is { } known) return known;
-            var ids = new List<uint>();
+            int found = 0;
+            var ids = new uint[4];
             for (int i = 0; i < _typeCount; i++)
             {
-                if (KindAt(Offset(i)) == BtfKind.Datasec) ids.Add((uint)i + _firstId);
+                if (KindAt(Offset(i)) != BtfKind.Datasec) continue;
+                if (found == ids.Length) Array.Resize(ref ids, found * 2);
+                ids[found++] = (uint)i + _firstId;
             }
 
+            Array.Resize(ref ids, found);
             return _datasecIds = ids;
         }
     }

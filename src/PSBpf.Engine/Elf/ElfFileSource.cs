@@ -113,13 +113,13 @@ internal sealed class ElfFileSource : ElfSource
 
     /// <summary>
     /// Reads the blocks of a range that spans several (the section header table straddles two in most objects) with one
-    /// preadv(2) instead of one pread per block. Blocks already held are kept; a short read leaves the rest to Block.
+    /// pread instead of one per block. Blocks already held are kept; a short read leaves the rest to Block.
     /// </summary>
     private void Prefetch(long first, long last)
     {
         while (first < last && Array.IndexOf(_blockIndex, first) >= 0)
         {
-            first++; // held already (ElfLayout reads the first section header before the table)
+            first++; // held already: only the blocks after it are read
         }
 
         for (long b = first; b <= last; b++)
@@ -132,29 +132,26 @@ internal sealed class ElfFileSource : ElfSource
             return;
         }
 
-        Span<int> slots = stackalloc int[Blocks];
-        var buffers = new Memory<byte>[(int)(last - first + 1)];
-        for (int i = 0; i < buffers.Length; i++)
-        {
-            int slot = slots[i] = _next;
-            _next = (_next + 1) % Blocks;
-            _blockIndex[slot] = -1;
-            buffers[i] = _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
-        }
-
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        long read = RandomAccess.Read(_handle, buffers, first * BlockSize);
-        for (int i = 0; i < buffers.Length; i++)
+        // one pread into a scratch run, copied into the blocks (RandomAccess's preadv overload takes an
+        // IReadOnlyList<Memory<byte>>, whose framework generics would be JIT-compiled in every fresh process)
+        int count = (int)(last - first + 1);
+        var run = GC.AllocateUninitializedArray<byte>(count * BlockSize);
+        int read = ReadFully(first * BlockSize, run);
+        for (int i = 0; i < count; i++)
         {
             long blockStart = (first + i) * BlockSize;
-            int length = (int)Math.Clamp(read - (long)i * BlockSize, 0, BlockSize);
+            int length = Math.Clamp(read - i * BlockSize, 0, BlockSize);
             if (length < Math.Min(BlockSize, Length - blockStart))
             {
                 return; // a short read: this block and the ones after it are read again when needed
             }
 
-            _blockLength[slots[i]] = length;
-            _blockIndex[slots[i]] = first + i;
+            int slot = _next;
+            _next = (_next + 1) % Blocks;
+            var buffer = _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
+            run.AsSpan(i * BlockSize, length).CopyTo(buffer);
+            _blockLength[slot] = length;
+            _blockIndex[slot] = first + i;
         }
     }
 
