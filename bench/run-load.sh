@@ -4,6 +4,7 @@
 #   --open: the open phase alone (BpfObject.Open against bpf_object__open_file)
 #   --breakdown: where BpfObject.Open's time goes
 #   --cold: the first open + load in fresh processes, PSBpf and libbpf alternating, [rounds] of each (default 7)
+#   --cold --stages (as: bench/run-load.sh "" 9 --cold --stages): the first open of a fresh process, part by part
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -16,7 +17,7 @@ dotnet build "$here/PSBpf.LoadBench/PSBpf.LoadBench.csproj" -c Release --artifac
   >"$out/loadbench-build.log" 2>&1 || { cat "$out/loadbench-build.log"; exit 1; }
 echo "libbpf: $(dpkg-query -W -f='${Package} ${Version}' libbpf-dev 2>/dev/null || echo unknown); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc), kernel $(uname -r)"
 dll="$out/artifacts/bin/PSBpf.LoadBench/release/PSBpf.LoadBench.dll"
-if [ "${4:-}" = "--cold" ] || [ "${2:-}" = "--cold" ]; then
+if [ "${4:-}" = "--cold" ] || [ "${3:-}" = "--cold" ] || [ "${2:-}" = "--cold" ]; then
   # one load per fresh process, timed inside it from before open to after load; alternating C, .NET, C, .NET...
   n="${2:-7}"; [ "$n" = "--cold" ] && n=7
   # ReadyToRun, as build.ps1 assembles the module: the engine's native code is precompiled, not JIT-compiled
@@ -25,6 +26,18 @@ if [ "${4:-}" = "--cold" ] || [ "${2:-}" = "--cold" ]; then
     -p:PublishReadyToRun=true -o "$out/cold" --artifacts-path "$out/artifacts-cold" -nologo -v quiet \
     >"$out/loadbench-publish.log" 2>&1 || { cat "$out/loadbench-publish.log"; exit 1; }
   dll="$out/cold/PSBpf.LoadBench.dll"
+  if [ "${5:-}" = "--stages" ] || [ "${4:-}" = "--stages" ] || [ "${3:-}" = "--stages" ]; then
+    # the first open of a fresh process, part by part, [rounds] fresh processes; medians of each part
+    for _ in $(seq "$n"); do dotnet "$dll" "$obj" --cold-stages; done | python3 -c '
+import statistics, sys
+rows = [list(map(float, line.split())) for line in sys.stdin if line.strip()]
+names = ["first file read of the process", "ELFSharp first load (bytes in memory)", "ELF container from the path (ElfFile.Open + symbols)",
+         "BTF validated + BTF.ext", "the rest of the open (section table, maps, programs, relocations)"]
+for i, name in enumerate(names):
+    print(f"| {name} | {statistics.median(r[i] for r in rows):.2f} ms |")
+'
+    exit 0
+  fi
   c=(); d=()
   for _ in $(seq "$n"); do
     c+=("$("$out/load_bench" "$obj" 0 1 | cut -d' ' -f1)")

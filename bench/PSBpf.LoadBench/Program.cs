@@ -1,7 +1,8 @@
 // Open+load benchmark: BpfObject.Open + Load (PSBpf, this warm process) against bpf_object__open_file +
 // bpf_object__load (libbpf, the load_bench child process), alternating rounds, medians per load, ratio PSBpf/libbpf.
 // With --open, the open phase alone (BpfObject.Open against bpf_object__open_file), which needs no root; with
-// --breakdown, where BpfObject.Open's time goes (reading the file, the ELF container, BTF decoding, the rest).
+// --breakdown, where BpfObject.Open's time goes (reading the file, the ELF container, BTF decoding, the rest);
+// with --cold-stages (published ReadyToRun, see run-load.sh --cold), the same for the first open of a fresh process.
 // Usage: PSBpf.LoadBench <c-harness> <file.bpf.o> [rounds] [iterations per round] [--open | --breakdown]
 using System.Diagnostics;
 using System.Globalization;
@@ -24,6 +25,30 @@ if (args.Contains("--cold-btf"))
     var ids2 = vmlinux.FindAllByName("mm_struct");
     long d = Stopwatch.GetTimestamp();
     Console.WriteLine($"load {Stopwatch.GetElapsedTime(a, b).TotalMilliseconds:0.0} ms, first FindAllByName {Stopwatch.GetElapsedTime(b, c1).TotalMilliseconds:0.0} ms, second {Stopwatch.GetElapsedTime(c1, d).TotalMilliseconds:0.000} ms ({ids.Length + ids2.Length})");
+    return 0;
+}
+
+if (args.Contains("--cold-stages"))
+{
+    // Where a fresh process's first open goes, part by part: the first file read of the process, ELFSharp's first
+    // load (over the bytes in memory), the ELF container from the path, the object's BTF and BTF.ext, then the whole
+    // open (which finds those parts warm and times the rest: the section table, maps, programs, relocations).
+    long r0 = Stopwatch.GetTimestamp();
+    var image = File.ReadAllBytes(args[0]);
+    long r1 = Stopwatch.GetTimestamp();
+    _ = ELFSharp.ELF.ELFReader.Load<ulong>(new MemoryStream(image, false), false);
+    long r2 = Stopwatch.GetTimestamp();
+    using var elf = PSBpf.Engine.Elf.ElfFile.Open(args[0]);
+    _ = elf.Symbols;
+    long r3 = Stopwatch.GetTimestamp();
+    var spec = PSBpf.Engine.Btf.BtfSpec.Parse(elf.FindSection(".BTF")!.Data, args[0]);
+    spec.Validate();
+    _ = PSBpf.Engine.Btf.BtfExt.Parse(elf.FindSection(".BTF.ext")!.Data, spec, args[0]);
+    long r4 = Stopwatch.GetTimestamp();
+    var whole = BpfObject.Open(args[0]);
+    long r5 = Stopwatch.GetTimestamp();
+    whole.Dispose();
+    Console.WriteLine(string.Join(" ", new[] { r0, r1, r2, r3, r4, r5 }.Zip(new[] { r1, r2, r3, r4, r5 }, (x, y) => Stopwatch.GetElapsedTime(x, y).TotalMilliseconds.ToString("0.00"))));
     return 0;
 }
 
