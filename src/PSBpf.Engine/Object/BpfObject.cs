@@ -140,7 +140,10 @@ public sealed class BpfObject : IDisposable
     /// <summary>Live links of the object: those made through its programs' Attach and its struct_ops maps' registrations.</summary>
     public IReadOnlyList<BpfLink> GetLinks() => [.. _programs.SelectMany(p => p.GetLinks()), .. _maps.SelectMany(m => m.GetLinks())];
 
-    private readonly List<(string Path, uint LinkId)> _linkPins = [];
+    // made when the first link is pinned: the list type is framework code over a framework tuple, which no
+    // ReadyToRun image holds, so making it in every object's constructor JIT-compiled it in every fresh process
+    private readonly Lock _linkPinsLock = new();
+    private List<(string Path, uint LinkId)>? _linkPins;
 
     /// <summary>
     /// Removes this object's pins, as libbpf's bpf_object__unpin_maps does for maps: every map with a pin path (pins this
@@ -157,14 +160,14 @@ public sealed class BpfObject : IDisposable
             if (path is not null && link.Unpin()) removed.Add(path);
         }
 
-        List<(string Path, uint LinkId)> links;
-        lock (_linkPins)
+        List<(string Path, uint LinkId)>? links;
+        lock (_linkPinsLock)
         {
-            links = [.. _linkPins];
-            _linkPins.Clear();
+            links = _linkPins;
+            _linkPins = null;
         }
 
-        foreach (var (path, id) in links)
+        foreach (var (path, id) in links ?? [])
         {
             if (BpfPinPath.RemoveIfHolds(path, BpfKernelObjectKind.Link, id)) removed.Add(path);
         }
@@ -180,12 +183,12 @@ public sealed class BpfObject : IDisposable
 
     internal void AddLinkPin(string path, uint linkId)
     {
-        lock (_linkPins) _linkPins.Add((path, linkId));
+        lock (_linkPinsLock) (_linkPins ??= []).Add((path, linkId));
     }
 
     internal void RemoveLinkPin(string path)
     {
-        lock (_linkPins) _linkPins.RemoveAll(p => p.Path == path);
+        lock (_linkPinsLock) _linkPins?.RemoveAll(p => p.Path == path);
     }
 
     internal void ReleaseKernelObjects()

@@ -348,7 +348,9 @@ internal sealed class MapReader
 
     private void ReadDataMaps()
     {
-        foreach (var sec in _ctx.DataSections.OrderBy(s => s.Index))
+        // in section order: CollectSections adds them as it walks the section table (no OrderBy: its int-keyed sorter
+        // is JIT-compiled in every fresh process)
+        foreach (var sec in _ctx.DataSections)
         {
             // The kernel caps array values far lower; this bound keeps a corrupt .bss size from allocating gigabytes.
             if (sec.Size > MaxDataSectionSize) throw _ctx.Error(sec.Name, null, $"data section of {sec.Size} bytes is larger than the {MaxDataSectionSize >> 20} MiB a global-data map can hold");

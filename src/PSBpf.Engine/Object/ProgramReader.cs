@@ -100,12 +100,9 @@ internal sealed class ProgramReader
         }
 
         int start = p.SectionInstructionOffset, end = start + p.InstructionCount;
-        p.FuncInfos = ext.FuncInfos.Where(f => f.InstructionOffset >= start && f.InstructionOffset < end)
-            .Select(f => f with { InstructionOffset = f.InstructionOffset - start }).ToArray();
-        p.LineInfos = ext.LineInfos.Where(l => l.InstructionOffset >= start && l.InstructionOffset < end)
-            .Select(l => l with { InstructionOffset = l.InstructionOffset - start }).ToArray();
-        p.CoreRelocations = ext.CoreRelocations.Where(c => c.InstructionOffset >= start && c.InstructionOffset < end)
-            .Select(c => c with { InstructionOffset = c.InstructionOffset - start }).ToArray();
+        p.FuncInfos = Rebased(ext.FuncInfos, start, end, static f => f.InstructionOffset, static (f, o) => f with { InstructionOffset = o });
+        p.LineInfos = Rebased(ext.LineInfos, start, end, static l => l.InstructionOffset, static (l, o) => l with { InstructionOffset = o });
+        p.CoreRelocations = Rebased(ext.CoreRelocations, start, end, static c => c.InstructionOffset, static (c, o) => c with { InstructionOffset = o });
         foreach (var c in p.CoreRelocations)
         {
             if (c.TypeId >= (uint)_ctx.Btf!.Count)
@@ -121,5 +118,29 @@ internal sealed class ProgramReader
                 throw _ctx.Error(".BTF.ext", null, $"func_info of program '{p.Name}' at insn {f.InstructionOffset} refers to type id {f.TypeId}, which is not a FUNC");
             }
         }
+    }
+
+    /// <summary>
+    /// The records of a section's BTF.ext that fall in [start, end), with offsets made relative to the program. Two loops,
+    /// not Where/Select/ToArray: LINQ's array builder is framework code that no ReadyToRun image holds.
+    /// </summary>
+    private static T[] Rebased<T>(List<T> records, int start, int end, Func<T, int> offsetOf, Func<T, int, T> rebase)
+    {
+        int count = 0;
+        foreach (var r in records)
+        {
+            int o = offsetOf(r);
+            if (o >= start && o < end) count++;
+        }
+
+        var result = new T[count];
+        int i = 0;
+        foreach (var r in records)
+        {
+            int o = offsetOf(r);
+            if (o >= start && o < end) result[i++] = rebase(r, o - start);
+        }
+
+        return result;
     }
 }
