@@ -40,7 +40,7 @@ internal sealed class BpfObjectLoader
             _options.Progress?.Invoke(new BpfLoadProgress("maps", map.Name, i, plan.Maps.Count));
             if (!map.Spec.AutoCreate)
             {
-                plan.Log($"map '{map.Name}' not created (AutoCreate off)");
+                plan.Log?.Invoke($"map '{map.Name}' not created (AutoCreate off)");
                 continue;
             }
 

@@ -34,14 +34,14 @@ internal static unsafe class BtfUploader
                 {
                     string text = LastLines(NativeText.CString(log));
                     if (NeedsBtf(plan)) throw new BpfSyscallException(BpfCommand.BtfLoad, "BPF_BTF_LOAD of the object's BTF", -fd, text);
-                    plan.Log($"BTF rejected by the kernel ({Errno.Name(-fd)}); continuing without BTF: {text}");
+                    plan.Log?.Invoke($"BTF rejected by the kernel ({Errno.Name(-fd)}); continuing without BTF: {text}");
                     return;
                 }
             }
         }
 
         plan.Btf = new BpfFd(fd);
-        plan.Log($"BTF loaded ({blob.Length} bytes)");
+        plan.Log?.Invoke($"BTF loaded ({blob.Length} bytes)");
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ internal static class CoreInstructionPatcher
     /// Patches <paramref name="insns"/>[<paramref name="index"/>]. Log lines (libbpf's debug messages, without the
     /// "prog 'X': relo #N: " prefix) go to <paramref name="log"/>. Returns whether the instruction ended up poisoned.
     /// </summary>
-    public static bool Patch(BpfInstruction[] insns, int index, in CoreRelocationValue res, Action<string> log)
+    public static bool Patch(BpfInstruction[] insns, int index, in CoreRelocationValue res, Action<string>? log)
     {
         var insn = insns[index];
         if (res.Poison)
@@ -49,7 +49,7 @@ internal static class CoreInstructionPatcher
                 }
 
                 insns[index] = insn with { Immediate = unchecked((int)next) };
-                log($"patched insn #{index} (ALU/ALU64) imm {current} -> {next}");
+                log?.Invoke($"patched insn #{index} (ALU/ALU64) imm {current} -> {next}");
                 return false;
             }
 
@@ -69,14 +69,14 @@ internal static class CoreInstructionPatcher
                 if (res.FailMemorySizeAdjust)
                 {
                     // libbpf warns and poisons rather than loading a resized value that would read wrong.
-                    log($"insn #{index} (LDX/ST/STX) accesses field incorrectly. Make sure you are accessing pointers, unsigned integers, or fields of matching type and size.");
+                    log?.Invoke($"insn #{index} (LDX/ST/STX) accesses field incorrectly. Make sure you are accessing pointers, unsigned integers, or fields of matching type and size.");
                     Poison(insns, index, log);
                     return true;
                 }
 
                 insn = insn with { Offset = (short)next };
                 insns[index] = insn;
-                log($"patched insn #{index} (LDX/ST/STX) off {current} -> {next}");
+                log?.Invoke($"patched insn #{index} (LDX/ST/STX) off {current} -> {next}");
 
                 if (res.NewSize != res.OriginalSize)
                 {
@@ -95,7 +95,7 @@ internal static class CoreInstructionPatcher
                         _ => throw CoreFailure.Invalid($"insn #{index} (LDX/ST/STX) invalid new mem size: {res.NewSize}"),
                     };
                     insns[index] = insn with { Opcode = (byte)((insn.Opcode & ModeMask) | size | insn.Class) };
-                    log($"patched insn #{index} (LDX/ST/STX) mem_sz {res.OriginalSize} -> {res.NewSize}");
+                    log?.Invoke($"patched insn #{index} (LDX/ST/STX) mem_sz {res.OriginalSize} -> {res.NewSize}");
                 }
 
                 return false;
@@ -118,7 +118,7 @@ internal static class CoreInstructionPatcher
 
                 insns[index] = insn with { Immediate = unchecked((int)next) };
                 insns[index + 1] = hi with { Immediate = unchecked((int)(next >> 32)) };
-                log($"patched insn #{index} (LDIMM64) imm64 {current} -> {next}");
+                log?.Invoke($"patched insn #{index} (LDIMM64) imm64 {current} -> {next}");
                 return false;
             }
 
@@ -132,15 +132,15 @@ internal static class CoreInstructionPatcher
     /// Replaces the instruction with the poisoned call; for ld_imm64 the second slot is poisoned first, so the
     /// verifier does not stop at a confusing "unknown opcode 00" before reaching the meaningful one.
     /// </summary>
-    private static void Poison(BpfInstruction[] insns, int index, Action<string> log)
+    private static void Poison(BpfInstruction[] insns, int index, Action<string>? log)
     {
         if (insns[index].IsLoadImm64 && index + 1 < insns.Length)
         {
-            log($"substituting insn #{index + 1} w/ invalid insn");
+            log?.Invoke($"substituting insn #{index + 1} w/ invalid insn");
             insns[index + 1] = PoisonInstruction;
         }
 
-        log($"substituting insn #{index} w/ invalid insn");
+        log?.Invoke($"substituting insn #{index} w/ invalid insn");
         insns[index] = PoisonInstruction;
     }
 

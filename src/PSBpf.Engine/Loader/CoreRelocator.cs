@@ -194,7 +194,7 @@ public sealed class CoreRelocator
 
             var original = insns[insnIndex];
             var (value, match, matching) = Resolve(localSpec, localType, candidates, prefix, sectionInsn);
-            bool poisoned = CoreInstructionPatcher.Patch(insns, insnIndex, value, s => _log?.Invoke(prefix + s));
+            bool poisoned = CoreInstructionPatcher.Patch(insns, insnIndex, value, _log is null ? null : s => _log(prefix + s));
 
             return new CoreRelocationResult
             {

@@ -49,7 +49,9 @@ internal sealed class LoadPlan : IDisposable
 
     public MapPlan? Find(string name) => Maps.FirstOrDefault(m => m.Name == name);
 
-    public void Log(string message) => Options.Log?.Invoke(message);
+    /// <summary>The caller's log, or null: call it as <c>Log?.Invoke($"...")</c>, so that no message is formatted
+    /// (enum names, tags) unless someone reads it.</summary>
+    public Action<string>? Log => Options.Log;
 
     /// <summary>Hands every kernel object and adjusted definition to the opened object; from here it owns them.</summary>
     public void Commit()

@@ -12,15 +12,15 @@ internal static unsafe class MapCreator
     private const uint BpfAny = 0;
 
     /// <summary>Creates the map and fills <see cref="MapPlan.Fd"/>, <see cref="MapPlan.Id"/> and, for global data, its contents.</summary>
-    public static void Create(MapPlan map, BpfFd? btf, Action<string> log)
+    public static void Create(MapPlan map, BpfFd? btf, Action<string>? log)
     {
         map.Fd = CreateFd(map, btf, log);
         map.Id = Bpf.MapGetInfo(map.Fd).id;
-        log($"map '{map.Name}' created: {map.Spec.Type}, id {map.Id}");
+        log?.Invoke($"map '{map.Name}' created: {map.Spec.Type}, id {map.Id}");
         if (map.Spec.IsInternal) Populate(map);
     }
 
-    private static BpfFd CreateFd(MapPlan map, BpfFd? btf, Action<string> log)
+    private static BpfFd CreateFd(MapPlan map, BpfFd? btf, Action<string>? log)
     {
         var spec = map.Spec;
         var attr = new MapCreateAttr
@@ -67,7 +67,7 @@ internal static unsafe class MapCreator
             int fd = Bpf.TryMapCreate(ref attr);
             if (fd < 0 && (attr.btf_key_type_id != 0 || attr.btf_value_type_id != 0))
             {
-                log($"map '{spec.Name}': kernel refused it with BTF types ({Errno.Name(-fd)}); retrying without BTF, as libbpf does");
+                log?.Invoke($"map '{spec.Name}': kernel refused it with BTF types ({Errno.Name(-fd)}); retrying without BTF, as libbpf does");
                 attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
                 fd = Bpf.TryMapCreate(ref attr);
             }

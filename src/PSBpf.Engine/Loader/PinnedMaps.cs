@@ -21,7 +21,7 @@ internal static class PinnedMaps
 
     /// <summary>Takes the map pinned at the map's pin path when there is one; false when nothing is pinned there.</summary>
     /// <exception cref="BpfLoadException">The pinned map's definition differs (type, sizes, max_entries, flags).</exception>
-    public static bool TryReuse(MapPlan map, Action<string> log)
+    public static bool TryReuse(MapPlan map, Action<string>? log)
     {
         if (map.PinPath is not { } path || !File.Exists(path)) return false;
         var fd = Bpf.ObjGet(path);
@@ -52,7 +52,7 @@ internal static class PinnedMaps
         map.Fd = fd;
         map.Id = info.id;
         map.ReusedPin = true;
-        log($"map '{spec.Name}' reuses the pin at {path} (id {info.id})");
+        log?.Invoke($"map '{spec.Name}' reuses the pin at {path} (id {info.id})");
         return true;
     }
 
@@ -95,6 +95,6 @@ internal static class PinnedMaps
         }
 
         plan.CreatedPins.Add(path);
-        plan.Log($"map '{map.Name}' pinned at {path}");
+        plan.Log?.Invoke($"map '{map.Name}' pinned at {path}");
     }
 }

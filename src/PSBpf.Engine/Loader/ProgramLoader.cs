@@ -89,7 +89,7 @@ internal static unsafe class ProgramLoader
         var handle = new BpfFd(fd);
         var info = Bpf.ProgGetInfo(handle);
         var loaded = new LoadedProgram(handle, info.id, NativeText.Tag(info.tag), info.verified_insns, logLevel > 0 ? log : null);
-        plan.Log($"program '{prog.Name}' loaded: {prog.Type}, id {loaded.Id}, tag {loaded.Tag}, {insns.Length} insns");
+        plan.Log?.Invoke($"program '{prog.Name}' loaded: {prog.Type}, id {loaded.Id}, tag {loaded.Tag}, {insns.Length} insns");
         BindReadOnlyData(plan, prog.Name, handle);
         return loaded;
     }
@@ -100,7 +100,7 @@ internal static unsafe class ProgramLoader
         foreach (var m in plan.Maps.Where(m => m.Spec.Origin == BpfMapOrigin.Data && m.Spec.SectionName.StartsWith(".rodata", StringComparison.Ordinal) && m.Fd is not null))
         {
             try { Bpf.ProgBindMap(prog, m.Fd!, $"program '{name}' and map '{m.Name}'"); }
-            catch (BpfSyscallException e) { plan.Log($"could not bind {m.Name} to {name}: {e.Message}"); }
+            catch (BpfSyscallException e) { plan.Log?.Invoke($"could not bind {m.Name} to {name}: {e.Message}"); }
         }
     }
 

@@ -30,7 +30,7 @@ internal static class StructOpsBinder
     {
         var ops = map.Spec.StructOps!;
         var programs = (BpfProgram?[])ops.Programs.Clone();
-        Action<string> log = plan.Log;
+        Action<string>? log = plan.Log;
         string what = $"struct_ops map '{map.Name}'";
         string name = BtfCoreNames.EssentialName(ops.Type.Name);
         ModuleBtf? module = null;
@@ -91,7 +91,7 @@ internal static class StructOpsBinder
                     programs[i] = null;
                 }
 
-                log($"{what}: member '{member.Name}' is not in the kernel's struct {name}; it is zero or a program, so it is skipped");
+                log?.Invoke($"{what}: member '{member.Name}' is not in the kernel's struct {name}; it is zero or a program, so it is skipped");
                 continue;
             }
 
@@ -127,7 +127,7 @@ internal static class StructOpsBinder
                 }
 
                 funcOffsets[i] = kOffset;
-                log($"{what}: {name}.{member.Name} is program '{prog.Name}'");
+                log?.Invoke($"{what}: {name}.{member.Name} is program '{prog.Name}'");
                 continue;
             }
 
@@ -149,7 +149,7 @@ internal static class StructOpsBinder
             KernelModule = module,
             KernelFunctionOffsets = funcOffsets,
         };
-        log($"{what}: value is struct {vtype.Name} ({vtype.Size} bytes, kernel type id {vtype.Id})");
+        log?.Invoke($"{what}: value is struct {vtype.Name} ({vtype.Size} bytes, kernel type id {vtype.Id})");
     }
 
     private static int IndexOf(BtfComposite type, string member)

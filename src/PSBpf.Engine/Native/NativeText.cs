@@ -27,5 +27,17 @@ internal static unsafe class NativeText
     }
 
     /// <summary>A program tag as bpftool prints it: 16 lowercase hex digits.</summary>
-    public static string Tag(byte* tag) => Convert.ToHexString(new ReadOnlySpan<byte>(tag, 8)).ToLowerInvariant();
+    public static string Tag(byte* tag)
+    {
+        // by hand, not Convert.ToHexString: its vectorised encoder is generic framework code that every fresh
+        // process JIT-compiled for the first program tag
+        Span<char> text = stackalloc char[16];
+        for (int i = 0; i < 8; i++)
+        {
+            text[2 * i] = "0123456789abcdef"[tag[i] >> 4];
+            text[2 * i + 1] = "0123456789abcdef"[tag[i] & 0xf];
+        }
+
+        return new string(text);
+    }
 }
