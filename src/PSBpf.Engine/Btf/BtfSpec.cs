@@ -782,9 +782,6 @@ public sealed class BtfSpec
     {
         var s = _types.Span;
         bool big = IsBigEndian;
-        // an array, not a List<uint>: framework generics over uint are JIT-compiled in every fresh process
-        var datasecs = new uint[4];
-        int found = 0;
         for (int i = 0; i < _typeCount; i++)
         {
             int o = Offset(i);
@@ -835,14 +832,9 @@ public sealed class BtfSpec
                         Ref(U32(s, p, big), id);
                     }
 
-                    if (found == datasecs.Length) Array.Resize(ref datasecs, found * 2);
-                    datasecs[found++] = id;
                     break;
             }
         }
-
-        Array.Resize(ref datasecs, found);
-        _datasecIds = datasecs;
     }
 
     /// <summary>The ids of this BTF's DATASECs, in id order, found without decoding any other type.</summary>
@@ -851,6 +843,7 @@ public sealed class BtfSpec
         get
         {
             if (_datasecIds is { } known) return known;
+            // an array, not a List<uint>: framework generics over uint are JIT-compiled in every fresh process
             int found = 0;
             var ids = new uint[4];
             for (int i = 0; i < _typeCount; i++)
@@ -865,14 +858,12 @@ public sealed class BtfSpec
         }
     }
 
-    /// <summary>The DATASEC named <paramref name="name"/> (".maps", ".kconfig"), or null; compares name bytes in place.</summary>
+    /// <summary>The DATASEC named <paramref name="name"/> (".maps", ".kconfig"), or null; decodes only the DATASECs.</summary>
     internal BtfDatasec? FindDatasec(string name)
     {
-        Span<byte> buf = name.Length <= 256 ? stackalloc byte[name.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
-        var needle = buf[..Encoding.UTF8.GetBytes(name, buf)];
         foreach (uint id in DatasecIds)
         {
-            if (NameBytesAt((int)(id - _firstId)).SequenceEqual(needle)) return (BtfDatasec)this[id];
+            if (this[id] is BtfDatasec d && d.Name == name) return d;
         }
 
         return null;

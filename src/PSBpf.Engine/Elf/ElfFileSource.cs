@@ -98,10 +98,7 @@ internal sealed class ElfFileSource : ElfSource
         int slot = _blockIndex[_last] == index ? _last : Array.IndexOf(_blockIndex, index);
         if (slot < 0)
         {
-            slot = _next;
-            _next = (_next + 1) % Blocks;
-            _blockIndex[slot] = -1;
-            var buffer = _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
+            var buffer = TakeSlot(out slot);
             _blockLength[slot] = ReadFully(index * BlockSize, buffer);
             _blockIndex[slot] = index;
         }
@@ -146,13 +143,20 @@ internal sealed class ElfFileSource : ElfSource
                 return; // a short read: this block and the ones after it are read again when needed
             }
 
-            int slot = _next;
-            _next = (_next + 1) % Blocks;
-            var buffer = _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
+            var buffer = TakeSlot(out int slot);
             run.AsSpan(i * BlockSize, length).CopyTo(buffer);
             _blockLength[slot] = length;
             _blockIndex[slot] = first + i;
         }
+    }
+
+    /// <summary>The next slot in turn, emptied, with its buffer (made on first use).</summary>
+    private byte[] TakeSlot(out int slot)
+    {
+        slot = _next;
+        _next = (_next + 1) % Blocks;
+        _blockIndex[slot] = -1;
+        return _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
     }
 
     private int ReadFully(long offset, Span<byte> destination)

@@ -26,6 +26,8 @@ internal static unsafe class NativeText
         for (int i = 0; i < n; i++) dest[i] = bytes[i];
     }
 
+    private const string HexDigits = "0123456789abcdef";
+
     /// <summary>A program tag as bpftool prints it: 16 lowercase hex digits.</summary>
     public static string Tag(byte* tag)
     {
@@ -34,8 +36,8 @@ internal static unsafe class NativeText
         Span<char> text = stackalloc char[16];
         for (int i = 0; i < 8; i++)
         {
-            text[2 * i] = "0123456789abcdef"[tag[i] >> 4];
-            text[2 * i + 1] = "0123456789abcdef"[tag[i] & 0xf];
+            text[2 * i] = HexDigits[tag[i] >> 4];
+            text[2 * i + 1] = HexDigits[tag[i] & 0xf];
         }
 
         return new string(text);
