@@ -19,7 +19,7 @@ public sealed class ElfFile : IDisposable
     private readonly ElfSource _source;
     private readonly ELF<ulong> _elf;
     private readonly ElfSection[] _sections;
-    private readonly Dictionary<string, ElfSection> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ElfSection> _byName;
     private IReadOnlyList<ElfSymbol>? _symbols;
     private IReadOnlyList<ElfSymbol>? _dynamicSymbols;
 
@@ -45,13 +45,14 @@ public sealed class ElfFile : IDisposable
         Entry = _elf.EntryPoint;
         var sections = _elf.Sections;
         _sections = new ElfSection[sections.Count];
+        _byName = new Dictionary<string, ElfSection>(_sections.Length, StringComparer.Ordinal);
+        Func<ElfSection, ReadOnlyMemory<byte>> read = ReadData; // one delegate for all sections, not one each
         for (int i = 0; i < _sections.Length; i++)
         {
             var s = sections[i];
             var type = (ElfSectionType)(uint)s.Type;
             bool hasData = i > 0 && type is not (ElfSectionType.NoBits or ElfSectionType.Null);
-            _sections[i] = new ElfSection(i, s.Name ?? string.Empty, type, (ElfSectionFlags)s.RawFlags, s.LoadAddress, s.Offset, s.Size,
-                layout.Link(i), layout.Info(i), s.Alignment, s.EntrySize, hasData ? ReadData : null);
+            _sections[i] = layout.Section(i, s.Name ?? string.Empty, type, hasData ? read : null);
             if (i > 0)
             {
                 _byName.TryAdd(_sections[i].Name, _sections[i]);

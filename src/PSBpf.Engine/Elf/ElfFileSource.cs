@@ -1,4 +1,5 @@
-using Microsoft.Win32.SafeHandles;
+using System.Buffers;
+using PSBpf.Engine.Native;
 
 namespace PSBpf.Engine.Elf;
 
@@ -12,10 +13,11 @@ internal sealed class ElfFileSource : ElfSource
 {
     private const int BlockSize = 4096;
     private const int Blocks = 8;
-    private readonly SafeFileHandle _handle;
-    // made on first use and not zeroed (every byte read is written by pread first): an open of a BPF object uses
-    // about half of them, and a zeroed 32 KiB buffer per open was a sixth of what the open phase allocated
-    private readonly byte[]?[] _blocks = new byte[]?[Blocks];
+    private readonly BpfFd _fd;
+    private readonly string _path;
+    // The blocks live in one rented buffer, returned on Dispose: an open's blocks were a fifth of what it allocated, and
+    // the GC zeroes all it hands out. One buffer also lets a run of blocks be read by one pread, straight into place.
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Blocks * BlockSize);
     private readonly long[] _blockIndex = [-1, -1, -1, -1, -1, -1, -1, -1];
     private readonly int[] _blockLength = new int[Blocks];
     private int _next;
@@ -23,14 +25,15 @@ internal sealed class ElfFileSource : ElfSource
 
     public ElfFileSource(string path)
     {
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        _path = path;
         try
         {
-            Length = RandomAccess.GetLength(_handle);
+            _fd = LibC.OpenToRead(path, out long length);
+            Length = length;
         }
         catch
         {
-            _handle.Dispose();
+            Dispose();
             throw;
         }
     }
@@ -39,6 +42,7 @@ internal sealed class ElfFileSource : ElfSource
 
     public override int Read(long offset, Span<byte> destination)
     {
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
         if (offset < 0 || offset >= Length)
         {
             return 0;
@@ -79,6 +83,19 @@ internal sealed class ElfFileSource : ElfSource
         return total;
     }
 
+    public override bool TryGetWindow(long offset, out byte[] array, out int start, out int length, out long windowOffset)
+    {
+        long index = offset / BlockSize;
+        int slot = _buffer is null || offset < 0 ? -1 : Array.IndexOf(_blockIndex, index);
+        if (slot < 0)
+        {
+            return base.TryGetWindow(offset, out array, out start, out length, out windowOffset);
+        }
+
+        (array, start, length, windowOffset) = (_buffer!, slot * BlockSize, _blockLength[slot], index * BlockSize);
+        return true;
+    }
+
     public override ReadOnlyMemory<byte> Slice(long offset, int length)
     {
         var bytes = GC.AllocateUninitializedArray<byte>(length); // filled by Read, or this throws
@@ -90,7 +107,16 @@ internal sealed class ElfFileSource : ElfSource
         return bytes;
     }
 
-    public override void Dispose() => _handle.Dispose();
+    public override void Dispose()
+    {
+        _fd?.Dispose();
+        if (_buffer is { } buffer)
+        {
+            _buffer = null; // before the buffer goes back: nothing reads it after that
+            Generation++;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private ReadOnlySpan<byte> Block(long index)
     {
@@ -98,19 +124,18 @@ internal sealed class ElfFileSource : ElfSource
         int slot = _blockIndex[_last] == index ? _last : Array.IndexOf(_blockIndex, index);
         if (slot < 0)
         {
-            var buffer = TakeSlot(out slot);
-            _blockLength[slot] = ReadFully(index * BlockSize, buffer);
+            slot = TakeSlots(1);
+            _blockLength[slot] = ReadFully(index * BlockSize, SlotSpan(slot, 1));
             _blockIndex[slot] = index;
         }
 
         _last = slot;
-
-        return _blocks[slot]!.AsSpan(0, _blockLength[slot]); // every slot in _blockIndex has its buffer
+        return SlotSpan(slot, 1)[.._blockLength[slot]];
     }
 
     /// <summary>
     /// Reads the blocks of a range that spans several (the section header table straddles two in most objects) with one
-    /// pread instead of one per block. Blocks already held are kept; a short read leaves the rest to Block.
+    /// pread into adjacent slots instead of one per block. Blocks already held are kept; a short read leaves the rest to Block.
     /// </summary>
     private void Prefetch(long first, long last)
     {
@@ -129,11 +154,9 @@ internal sealed class ElfFileSource : ElfSource
             return;
         }
 
-        // one pread into a scratch run, copied into the blocks (RandomAccess's preadv overload takes an
-        // IReadOnlyList<Memory<byte>>, whose framework generics would be JIT-compiled in every fresh process)
-        int count = (int)(last - first + 1);
-        var run = GC.AllocateUninitializedArray<byte>(count * BlockSize);
-        int read = ReadFully(first * BlockSize, run);
+        int count = (int)(last - first + 1); // at most 5: reads of 4 blocks or more do not come here
+        int slot = TakeSlots(count);
+        int read = ReadFully(first * BlockSize, SlotSpan(slot, count));
         for (int i = 0; i < count; i++)
         {
             long blockStart = (first + i) * BlockSize;
@@ -143,30 +166,40 @@ internal sealed class ElfFileSource : ElfSource
                 return; // a short read: this block and the ones after it are read again when needed
             }
 
-            var buffer = TakeSlot(out int slot);
-            run.AsSpan(i * BlockSize, length).CopyTo(buffer);
-            _blockLength[slot] = length;
-            _blockIndex[slot] = first + i;
+            _blockLength[slot + i] = length;
+            _blockIndex[slot + i] = first + i;
         }
     }
 
-    /// <summary>The next slot in turn, emptied, with its buffer (made on first use).</summary>
-    private byte[] TakeSlot(out int slot)
+    /// <summary>The next <paramref name="count"/> adjacent slots in turn, emptied; returns the first.</summary>
+    private int TakeSlots(int count)
     {
-        slot = _next;
-        _next = (_next + 1) % Blocks;
-        _blockIndex[slot] = -1;
-        return _blocks[slot] ??= GC.AllocateUninitializedArray<byte>(BlockSize);
+        if (_next + count > Blocks)
+        {
+            _next = 0;
+        }
+
+        int slot = _next;
+        _next = (_next + count) % Blocks;
+        Generation++;
+        for (int i = 0; i < count; i++)
+        {
+            _blockIndex[slot + i] = -1;
+        }
+
+        return slot;
     }
+
+    private Span<byte> SlotSpan(int slot, int count) => _buffer.AsSpan(slot * BlockSize, count * BlockSize);
 
     private int ReadFully(long offset, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
         destination = destination[..(int)Math.Min(destination.Length, Length - offset)];
         int total = 0;
         while (total < destination.Length)
         {
-            int n = RandomAccess.Read(_handle, destination[total..], offset + total);
+            int n = LibC.ReadAt(_fd, destination[total..], offset + total, _path);
             if (n == 0)
             {
                 break;

@@ -15,6 +15,25 @@ internal abstract class ElfSource : IDisposable
     /// <summary>The bytes of a range that the caller has checked against <see cref="Length"/>.</summary>
     public abstract ReadOnlyMemory<byte> Slice(long offset, int length);
 
+    /// <summary>
+    /// Changes whenever bytes handed out by <see cref="TryGetWindow"/> may have been replaced (a file's block reused), so
+    /// a reader that keeps a window knows when to ask again.
+    /// </summary>
+    public int Generation { get; protected set; }
+
+    /// <summary>
+    /// The bytes held in memory around <paramref name="offset"/>, for readers that read a few bytes at a time (ELFSharp
+    /// reads its headers field by field): <paramref name="array"/>[<paramref name="start"/>..+<paramref name="length"/>]
+    /// holds the image from <paramref name="windowOffset"/>, valid while <see cref="Generation"/> stays the same.
+    /// </summary>
+    public virtual bool TryGetWindow(long offset, out byte[] array, out int start, out int length, out long windowOffset)
+    {
+        array = [];
+        start = length = 0;
+        windowOffset = 0;
+        return false;
+    }
+
     /// <summary>Releases the file, if any; ranges already sliced stay valid.</summary>
     public virtual void Dispose()
     {

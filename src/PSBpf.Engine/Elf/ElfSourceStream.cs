@@ -8,6 +8,11 @@ internal sealed class ElfSourceStream : Stream
 {
     private readonly ElfSource _source;
     private long _position;
+    // the bytes in memory around the position (the source's block): ELFSharp makes hundreds of reads of 1-8 bytes per
+    // open, and copying them from here skips the source's block lookup each time
+    private byte[] _window = [];
+    private int _windowStart, _windowLength, _windowGeneration;
+    private long _windowOffset;
 
     public ElfSourceStream(ElfSource source) => _source = source;
 
@@ -29,15 +34,44 @@ internal sealed class ElfSourceStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int n = _source.Read(_position, buffer);
-        _position += n;
-        return n;
+        long at = _position - _windowOffset;
+        if (_windowGeneration != _source.Generation || at < 0 || at > _windowLength - buffer.Length)
+        {
+            int n = _source.Read(_position, buffer);
+            Refresh(_position);
+            _position += n;
+            return n;
+        }
+
+        _window.AsSpan(_windowStart + (int)at, buffer.Length).CopyTo(buffer);
+        _position += buffer.Length;
+        return buffer.Length;
     }
 
     public override int ReadByte()
     {
+        long at = _position - _windowOffset;
+        if (_windowGeneration == _source.Generation && at >= 0 && at < _windowLength)
+        {
+            _position++;
+            return _window[_windowStart + (int)at];
+        }
+
         Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
+        int n = _source.Read(_position, one);
+        Refresh(_position);
+        _position += n;
+        return n == 1 ? one[0] : -1;
+    }
+
+    private void Refresh(long offset)
+    {
+        if (!_source.TryGetWindow(offset, out _window, out _windowStart, out _windowLength, out _windowOffset))
+        {
+            _windowLength = 0;
+        }
+
+        _windowGeneration = _source.Generation;
     }
 
     public override long Seek(long offset, SeekOrigin origin)
