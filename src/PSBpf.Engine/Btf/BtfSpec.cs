@@ -782,11 +782,14 @@ public sealed class BtfSpec
     {
         var s = _types.Span;
         bool big = IsBigEndian;
+        // the bounds in locals, checked inline: the loop runs once per member and name, and the fields would be read
+        // again after every call; names below firstString wrap around to the slow path (the base's strings, or the error)
+        uint count = (uint)Count, firstString = _firstString, strings = (uint)_strings.Length;
         for (int i = 0; i < _typeCount; i++)
         {
             int o = Offset(i);
             uint id = (uint)i + _firstId;
-            CheckString(U32(s, o, big));
+            CheckName(U32(s, o, big), firstString, strings);
             uint info = U32(s, o + 4, big);
             uint sizeOrType = U32(s, o + 8, big);
             int vlen = (int)(info & 0xffff);
@@ -796,45 +799,57 @@ public sealed class BtfSpec
             {
                 case BtfKind.Pointer or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
                     or BtfKind.TypeTag or BtfKind.Func or BtfKind.Var or BtfKind.DeclTag:
-                    Ref(sizeOrType, id);
+                    CheckType(sizeOrType, count, id);
                     break;
                 case BtfKind.Array:
-                    Ref(U32(s, p, big), id);
-                    Ref(U32(s, p + 4, big), id);
+                    CheckType(U32(s, p, big), count, id);
+                    CheckType(U32(s, p + 4, big), count, id);
                     break;
                 case BtfKind.Struct or BtfKind.Union:
                     for (int m = 0; m < vlen; m++, p += 12)
                     {
-                        CheckString(U32(s, p, big));
-                        Ref(U32(s, p + 4, big), id);
+                        CheckName(U32(s, p, big), firstString, strings);
+                        CheckType(U32(s, p + 4, big), count, id);
                     }
 
                     break;
                 case BtfKind.Enum or BtfKind.Enum64:
                     for (int m = 0, step = kind == BtfKind.Enum ? 8 : 12; m < vlen; m++, p += step)
                     {
-                        CheckString(U32(s, p, big));
+                        CheckName(U32(s, p, big), firstString, strings);
                     }
 
                     break;
                 case BtfKind.FuncProto:
                     for (int m = 0; m < vlen; m++, p += 8)
                     {
-                        CheckString(U32(s, p, big));
-                        Ref(U32(s, p + 4, big), id);
+                        CheckName(U32(s, p, big), firstString, strings);
+                        CheckType(U32(s, p + 4, big), count, id);
                     }
 
-                    Ref(sizeOrType, id); // after the parameters, as Materialize checks them
+                    CheckType(sizeOrType, count, id); // after the parameters, as Materialize checks them
                     break;
                 case BtfKind.Datasec:
                     for (int m = 0; m < vlen; m++, p += 12)
                     {
-                        Ref(U32(s, p, big), id);
+                        CheckType(U32(s, p, big), count, id);
                     }
 
                     break;
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckName(uint offset, uint firstString, uint strings)
+    {
+        if (offset - firstString >= strings) CheckStringSlow(offset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckType(uint target, uint count, uint from)
+    {
+        if (target >= count) throw NoSuchType(target, from);
     }
 
     /// <summary>The ids of this BTF's DATASECs, in id order, found without decoding any other type.</summary>
