@@ -3,7 +3,8 @@
 #   bench/run-load.sh [object] [rounds] [iterations] [--open]   default: the bootstrap fixture, 5 rounds of 40 loads
 #   --open: the open phase alone (BpfObject.Open against bpf_object__open_file)
 #   --breakdown: where BpfObject.Open's time goes
-#   --cold: the first open + load in fresh processes, PSBpf and libbpf alternating, [rounds] of each (default 7)
+#   --cold: the first open + load in fresh processes, [rounds] of each (default 7), alternating libbpf, PSBpf published
+#           ReadyToRun (what the module gets in pwsh) and PSBpf compiled NativeAOT (a .NET program embedding the engine)
 #   --cold --stages (as: bench/run-load.sh "" 9 --cold --stages): the first open of a fresh process, part by part
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,14 +39,21 @@ for i, name in enumerate(names):
 '
     exit 0
   fi
-  c=(); d=()
+  # the same harness compiled ahead of time (NativeAOT): a .NET program that embeds the engine and starts without a JIT
+  dotnet publish "$here/PSBpf.LoadBench/PSBpf.LoadBench.csproj" -c Release -r "$rid" -p:PublishAot=true \
+    -o "$out/aot" --artifacts-path "$out/artifacts-aot" -nologo -v quiet \
+    >"$out/loadbench-aot.log" 2>&1 || { cat "$out/loadbench-aot.log"; exit 1; }
+  c=(); d=(); a=()
   for _ in $(seq "$n"); do
     c+=("$("$out/load_bench" "$obj" 0 1 | cut -d' ' -f1)")
     d+=("$(dotnet "$dll" "$obj" --cold-once | cut -d' ' -f1)")
+    a+=("$("$out/aot/PSBpf.LoadBench" "$obj" --cold-once | cut -d' ' -f1)")
   done
   median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  cm=$(median "${c[@]}"); dm=$(median "${d[@]}")
-  awk -v c="$cm" -v d="$dm" -v n="$n" 'BEGIN { printf "| first open + load, fresh process (%d each) | %.1f ms | %.1f ms | %.2f |\n", n, c/1e6, d/1e6, d/c }'
+  cm=$(median "${c[@]}"); dm=$(median "${d[@]}"); am=$(median "${a[@]}")
+  echo "| first open + load in a fresh process ($n each, alternating) | libbpf | PSBpf ReadyToRun (as in pwsh) | ratio | PSBpf NativeAOT | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  awk -v c="$cm" -v d="$dm" -v a="$am" 'BEGIN { printf "| bootstrap.bpf.o, medians | %.1f ms | %.1f ms | %.2f | %.1f ms | %.2f |\n", c/1e6, d/1e6, d/c, a/1e6, a/c }'
   exit 0
 fi
 exec dotnet "$dll" "$out/load_bench" "$obj" "${2:-5}" "${3:-40}" ${4:+"$4"}

@@ -34,20 +34,27 @@ if (args.Contains("--cold-stages"))
     // load (over the bytes in memory), the ELF container from the path, the object's BTF and BTF.ext, then the whole
     // open (which finds those parts warm and times the rest: the section table, maps, programs, relocations).
     long r0 = Stopwatch.GetTimestamp();
+    long j0 = System.Runtime.JitInfo.GetCompiledMethodCount();
     var image = File.ReadAllBytes(args[0]);
     long r1 = Stopwatch.GetTimestamp();
+    long j1 = System.Runtime.JitInfo.GetCompiledMethodCount();
     _ = ELFSharp.ELF.ELFReader.Load<ulong>(new MemoryStream(image, false), false);
     long r2 = Stopwatch.GetTimestamp();
+    long j2 = System.Runtime.JitInfo.GetCompiledMethodCount();
     using var elf = PSBpf.Engine.Elf.ElfFile.Open(args[0]);
     _ = elf.Symbols;
     long r3 = Stopwatch.GetTimestamp();
+    long j3 = System.Runtime.JitInfo.GetCompiledMethodCount();
     var spec = PSBpf.Engine.Btf.BtfSpec.Parse(elf.FindSection(".BTF")!.Data, args[0]);
     spec.Validate();
     _ = PSBpf.Engine.Btf.BtfExt.Parse(elf.FindSection(".BTF.ext")!.Data, spec, args[0]);
     long r4 = Stopwatch.GetTimestamp();
+    long j4 = System.Runtime.JitInfo.GetCompiledMethodCount();
     var whole = BpfObject.Open(args[0]);
     long r5 = Stopwatch.GetTimestamp();
+    long j5 = System.Runtime.JitInfo.GetCompiledMethodCount();
     whole.Dispose();
+    if (args.Contains("--jit")) Console.Error.WriteLine($"JIT-compiled methods at each stage's end: {j1} {j2} {j3} {j4} {j5}");
     Console.WriteLine(string.Join(" ", new[] { r0, r1, r2, r3, r4, r5 }.Zip(new[] { r1, r2, r3, r4, r5 }, (x, y) => Stopwatch.GetElapsedTime(x, y).TotalMilliseconds.ToString("0.00"))));
     return 0;
 }
