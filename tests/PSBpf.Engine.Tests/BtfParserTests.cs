@@ -280,4 +280,33 @@ public class BtfParserTests
         BtfKind.TypeTag => "TYPE_TAG",
         _ => k.ToString().ToUpperInvariant(),
     };
+
+    [Fact]
+    public void TypesSmallerThanTheChunkGuessGrowTheirChunks()
+    {
+        // 20,000 pointers of 12 bytes, each to the one before: the index guesses 48 bytes a type for each chunk and must
+        // grow the chunks (5,000 -> 8,192 slots, then 2,952 -> 5,904, then 904 -> 1,808 -> 3,616) without losing a type
+        const int n = 20000;
+        var blob = new byte[24 + n * 12 + 1];
+        BitConverter.GetBytes((ushort)0xeB9F).CopyTo(blob, 0);
+        blob[2] = 1;
+        BitConverter.GetBytes(24u).CopyTo(blob, 4);
+        BitConverter.GetBytes((uint)(n * 12)).CopyTo(blob, 12);
+        BitConverter.GetBytes((uint)(n * 12)).CopyTo(blob, 16);
+        BitConverter.GetBytes(1u).CopyTo(blob, 20);
+        for (int i = 0; i < n; i++)
+        {
+            BitConverter.GetBytes((uint)BtfKind.Pointer << 24).CopyTo(blob, 24 + i * 12 + 4);
+            BitConverter.GetBytes((uint)i).CopyTo(blob, 24 + i * 12 + 8); // type i + 1 points to type i
+        }
+
+        var btf = BtfSpec.Parse(blob, "pointers");
+        btf.Validate();
+        Assert.Equal(n + 1, btf.Count);
+        foreach (uint id in new uint[] { 1, 2, 4999, 5000, 5001, 8191, 8192, 8193, 8194, 11145, 16384, 16385, 17289, 19999, 20000 })
+        {
+            var p = Assert.IsType<BtfPointer>(btf[id]);
+            Assert.Equal(id - 1, p.TypeId);
+        }
+    }
 }

@@ -652,11 +652,9 @@ public sealed class BtfSpec
             }
 
             int slot = count & ChunkMask;
-            if (slot == 0)
+            if (slot == 0 || slot == chunk.Length)
             {
-                // Only slots below count are ever read, so the chunk need not be zeroed. The last chunk holds only
-                // what the bytes left can hold: an object's BTF (a few hundred types) needs far less than 8192.
-                chunk = chunks[count >> ChunkShift] = GC.AllocateUninitializedArray<int>(Math.Min(ChunkSize, left / 12));
+                chunk = chunks[count >> ChunkShift] = NextChunk(chunk, slot, left);
             }
 
             chunk[slot] = o;
@@ -671,6 +669,25 @@ public sealed class BtfSpec
 
         typeCount = count;
         return chunks;
+    }
+
+    /// <summary>
+    /// A chunk for the types from here on (slot 0), or the current one grown. Only slots below the count are ever read,
+    /// so chunks are not zeroed. A chunk starts at what the bytes left would hold at 48 bytes a type (an object's BTF
+    /// averages more: a few hundred types need a few hundred slots, not the 12-byte bound's 2,000) and doubles, up to
+    /// 8192, if the types are smaller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int[] NextChunk(int[] current, int slot, int left)
+    {
+        if (slot == 0)
+        {
+            return GC.AllocateUninitializedArray<int>(Math.Min(ChunkSize, Math.Max(64, left / 48)));
+        }
+
+        var grown = GC.AllocateUninitializedArray<int>(Math.Min(ChunkSize, current.Length * 2));
+        current.AsSpan().CopyTo(grown);
+        return grown;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -391,12 +391,17 @@ internal sealed class MapReader
     private void SetDataValueType(BpfMap map, string sectionName)
     {
         if (_ctx.Btf is not { } btf) return;
-        var ids = btf.FindAllByName(sectionName);
-        if (ids.Length == 0) return; // e.g. .rodata.str1.1 has no DATASEC
-        map.ValueTypeId = ids[0];
-        if (btf[ids[0]] is BtfDatasec d && d.Variables.Any(v => btf[v.TypeId] is BtfVar { Linkage: not BtfLinkage.Static }))
+        // libbpf looks the section's name up among all types; only a DATASEC can be named like a section (".rodata" is
+        // no C identifier), and the DATASECs' ids are known already, so this does not walk every type again
+        if (btf.FindDatasec(sectionName) is not { } d) return; // e.g. .rodata.str1.1 has no DATASEC
+        map.ValueTypeId = d.Id;
+        foreach (var v in d.Variables)
         {
-            map.Flags |= BpfMapFlags.Mmapable;
+            if (btf[v.TypeId] is BtfVar { Linkage: not BtfLinkage.Static })
+            {
+                map.Flags |= BpfMapFlags.Mmapable;
+                break;
+            }
         }
     }
 
