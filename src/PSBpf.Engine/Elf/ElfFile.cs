@@ -250,7 +250,16 @@ public sealed class ElfFile : IDisposable
 
     private IReadOnlyList<ElfSymbol> ReadSymbolTable(ElfSectionType kind, string stringTable)
     {
-        var table = _sections.FirstOrDefault(s => s.Type == kind);
+        ElfSection? table = null;
+        foreach (var s in _sections)
+        {
+            if (s.Type == kind)
+            {
+                table = s;
+                break;
+            }
+        }
+
         if (table is null)
         {
             return [];

@@ -48,27 +48,30 @@ internal sealed class BpfObjectReader
     private void CollectSections()
     {
         var elf = _ctx.Elf;
-        var symtabs = elf.Sections.Where(s => s.Type == ElfSectionType.SymTab).ToList();
-        if (symtabs.Count == 0)
+        ElfSection? symtab = null;
+        foreach (var s in elf.Sections)
+        {
+            if (s.Type != ElfSectionType.SymTab) continue;
+            if (symtab is not null) throw _ctx.Error(s.Name, null, "more than one symbol table");
+            symtab = s;
+        }
+
+        if (symtab is null)
         {
             throw _ctx.Error(null, null, "no symbol table (.symtab): the object was stripped; BPF objects need their symbols");
         }
 
-        if (symtabs.Count > 1)
+        _ctx.SymbolTable = symtab;
+        if (symtab.EntrySize != 24)
         {
-            throw _ctx.Error(symtabs[1].Name, null, "more than one symbol table");
-        }
-
-        _ctx.SymbolTable = symtabs[0];
-        if (symtabs[0].EntrySize != 24)
-        {
-            throw _ctx.Error(symtabs[0].Name, null, $"symbol entry size {symtabs[0].EntrySize} is not 24");
+            throw _ctx.Error(symtab.Name, null, $"symbol entry size {symtab.EntrySize} is not 24");
         }
 
         _ = elf.Symbols; // validate the whole table now, so later readers can index it freely
 
-        foreach (var s in elf.Sections.Skip(1))
+        for (int i = 1; i < elf.Sections.Count; i++)
         {
+            var s = elf.Sections[i];
             string name = s.Name;
             switch (name)
             {
@@ -122,9 +125,9 @@ internal sealed class BpfObjectReader
             }
         }
 
-        if (symtabs[0].Link == 0 || symtabs[0].Link >= elf.Sections.Count)
+        if (symtab.Link == 0 || symtab.Link >= elf.Sections.Count)
         {
-            throw _ctx.Error(symtabs[0].Name, null, "symbol string table is missing or invalid");
+            throw _ctx.Error(symtab.Name, null, "symbol string table is missing or invalid");
         }
     }
 
