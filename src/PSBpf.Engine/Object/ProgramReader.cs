@@ -122,7 +122,9 @@ internal sealed class ProgramReader
 
     /// <summary>
     /// The records of a section's BTF.ext that fall in [start, end), with offsets made relative to the program. Two loops,
-    /// not Where/Select/ToArray: LINQ's array builder is framework code that no ReadyToRun image holds.
+    /// not Where/Select/ToArray: LINQ's array builder is framework code that no ReadyToRun image holds. A program at the
+    /// start of its section (the usual case: one program per section) shares the section's records, which are immutable,
+    /// instead of copying each.
     /// </summary>
     private static T[] Rebased<T>(List<T> records, int start, int end, Func<T, int> offsetOf, Func<T, int, T> rebase)
     {
@@ -138,7 +140,7 @@ internal sealed class ProgramReader
         foreach (var r in records)
         {
             int o = offsetOf(r);
-            if (o >= start && o < end) result[i++] = rebase(r, o - start);
+            if (o >= start && o < end) result[i++] = start == 0 ? r : rebase(r, o - start);
         }
 
         return result;
