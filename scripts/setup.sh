@@ -15,6 +15,7 @@ command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # veth pairs and networ
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)   # sockets the cgroup hook tests drive
 [ -n "$(ls /usr/include/sys/sdt.h /usr/include/*/sys/sdt.h 2>/dev/null)" ] || need_pkgs+=(systemtap-sdt-dev)   # DTRACE_PROBE in the USDT test target
 if ! compgen -c | grep -qE '^clang(-[0-9]+)?$'; then need_pkgs+=(clang llvm); fi
+command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)   # NativeAOT links with plain `clang` (NativeAotTests, run-load.sh --cold)
 # the disassembler tests compare with LLVM 14's llvm-objdump and llvm-mc (clang-14 does not pull them in)
 command -v llvm-objdump-14 >/dev/null 2>&1 && command -v llvm-mc-14 >/dev/null 2>&1 || need_pkgs+=(llvm-14)
 # the remoting tests run pwsh as the SSH subsystem of a loopback-only sshd they start and stop themselves
