@@ -162,7 +162,7 @@ internal static unsafe partial class Bpf
 
     public static void ObjPin(BpfFd fd, string path)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        var bytes = NativeText.CPath(path);
         fixed (byte* p = bytes)
         {
             var attr = new ObjPinAttr { pathname = (ulong)p, bpf_fd = (uint)fd.Value };
@@ -172,7 +172,7 @@ internal static unsafe partial class Bpf
 
     public static BpfFd ObjGet(string path)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        var bytes = NativeText.CPath(path);
         fixed (byte* p = bytes)
         {
             var attr = new ObjPinAttr { pathname = (ulong)p };

@@ -36,6 +36,7 @@ internal static unsafe partial class LibC
     /// </summary>
     internal static long? PathFileSystemType(string path)
     {
+        NativeText.RejectNul(path);
         byte* buf = stackalloc byte[256];
         return Statfs(path, buf) == 0 ? *(long*)buf : null;
     }
@@ -57,6 +58,7 @@ internal static unsafe partial class LibC
     /// <summary>open(2) of a directory, read-only (cgroup links take the cgroup directory's fd as target_fd).</summary>
     internal static BpfFd OpenDirectory(string path, string what)
     {
+        NativeText.RejectNul(path);
         int fd = Open(path, ORdOnly | ODirectory | OCloexec);
         return fd >= 0 ? new BpfFd(fd) : throw new BpfSyscallException(BpfSystemCall.Open, $"open of {what} ({path})", Marshal.GetLastPInvokeError());
     }
@@ -66,10 +68,11 @@ internal static unsafe partial class LibC
     /// report none). Two system calls: .NET's File.OpenHandle adds two fstat calls and an flock pair, a tenth of a warm
     /// BPF object open. A failure (or a directory) is reported by File.OpenHandle itself, so callers see the exceptions
     /// .NET's file API throws for the same path: FileNotFoundException, DirectoryNotFoundException,
-    /// UnauthorizedAccessException.
+    /// UnauthorizedAccessException; a NUL in the path is an ArgumentException, as there.
     /// </summary>
     internal static BpfFd OpenToRead(string path, out long length)
     {
+        NativeText.RejectNul(path);
         int fd = Open(path, ORdOnly | OCloexec);
         int errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         if (fd >= 0)

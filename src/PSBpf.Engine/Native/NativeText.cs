@@ -12,6 +12,22 @@ internal static unsafe class NativeText
         return Encoding.UTF8.GetString(end < 0 ? buffer : buffer[..end]);
     }
 
+    /// <summary>
+    /// A path for the kernel as a C string: UTF-8 with its NUL. A path holding a NUL would end there and name another
+    /// file ("a.o\0b" is "a.o"), so it is refused with the message .NET's file API gives.
+    /// </summary>
+    public static byte[] CPath(string path)
+    {
+        RejectNul(path);
+        return Encoding.UTF8.GetBytes(path + "\0");
+    }
+
+    /// <summary>What <see cref="CPath"/> refuses, for paths that a LibraryImport marshals as UTF-8 itself.</summary>
+    public static void RejectNul(string path)
+    {
+        if (path.Contains('\0')) throw new ArgumentException("Null character in path.", nameof(path));
+    }
+
     /// <summary>A fixed-size char array of a kernel struct (e.g. bpf_prog_info.name).</summary>
     public static string CString(byte* p, int max) => CString(new ReadOnlySpan<byte>(p, max));
 

@@ -31,7 +31,7 @@ internal static unsafe class PerfProbe
         ulong config = 0;
         if (retprobe) config |= 1UL << RetprobeBit(pmu);
         config |= refCtrOffset << 32;
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        var bytes = NativeText.CPath(path);
         fixed (byte* p = bytes)
         {
             var attr = new PerfEventAttr { type = type, config = config, config1 = (ulong)p, config2 = offset, sample_period = 1, wakeup_events = 1 };
