@@ -5,7 +5,8 @@ namespace PSBpf.Engine.Tests;
 
 /// <summary>
 /// Paths go to the kernel as C strings, which end at the first NUL: "pinned\0x" would name "pinned". Every entry point
-/// that hands a path to libc or bpf(2) refuses a NUL in it, with .NET's own message, before any system call.
+/// that hands a path to libc or bpf(2) refuses a NUL in it, with .NET's own message, before any system call; an
+/// interface name with a NUL names no interface.
 /// </summary>
 public class NativePathTests
 {
@@ -25,6 +26,8 @@ public class NativePathTests
             Assert.Throws<ArgumentException>(() => Bpf.ObjGet("/sys/fs/bpf\0/x"));
             Assert.Throws<ArgumentException>(() => NativeText.CPath("a\0b"));
             Assert.Equal("a.o\0"u8.ToArray(), NativeText.CPath("a.o"));
+            Assert.NotEqual(0u, LibC.InterfaceIndex("lo"));
+            Assert.Equal(0u, LibC.InterfaceIndex("lo\0x")); // no such interface, not loopback
         }
         finally
         {

@@ -43,6 +43,9 @@ internal static unsafe partial class LibC
         return SetSockOpt(socket, SolSocket, option, &value, sizeof(int)) == 0;
     }
 
-    /// <summary>if_nametoindex(3): the index of an interface in this network namespace, or 0 when there is none.</summary>
-    internal static uint InterfaceIndex(string name) => IfNameToIndex(name);
+    /// <summary>
+    /// if_nametoindex(3): the index of an interface in this network namespace, or 0 when there is none (also for a name
+    /// holding a NUL, which as a C string would name another interface: "lo\0x" is "lo").
+    /// </summary>
+    internal static uint InterfaceIndex(string name) => name.Contains('\0') ? 0 : IfNameToIndex(name);
 }
