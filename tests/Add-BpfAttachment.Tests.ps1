@@ -82,6 +82,30 @@ Describe 'Add-BpfAttachment' {
             finally { $o.Dispose() }
         }
 
+        It 'refuses an interface name or a cgroup path holding a NUL (BpfAttachFailed) instead of attaching to the part before it' {
+            # as C strings, "lo`0x" would be lo and "<cgroup2 root>`0x" the root cgroup
+            $x = Import-BpfObject (Join-Path $fixtures 'xdp.bpf.o') | Invoke-BpfLoad
+            $c = Import-BpfObject (Join-Path $fixtures 'cgroup_skb.bpf.o') | Invoke-BpfLoad
+            try {
+                $x.Programs.xdp_count | Add-BpfAttachment -Interface "lo`0x" -ErrorAction SilentlyContinue -ErrorVariable ev
+                $ev.Count | Should -Be 1
+                $ev[0].FullyQualifiedErrorId | Should -Be 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                $ev[0].Exception.Message | Should -BeLike "no network interface 'lo*x'*"
+                $x.Programs.xdp_count.GetLinks() | Should -BeNullOrEmpty
+                (ip -j link show lo | ConvertFrom-Json)[0].PSObject.Properties.Name | Should -Not -Contain 'xdp'
+
+                $root = (Get-Content /proc/self/mounts | Where-Object { ($_ -split ' ')[2] -eq 'cgroup2' } | Select-Object -First 1) -split ' ' | Select-Object -Index 1
+                $c.Programs.cg_egress | Add-BpfAttachment -CgroupPath "$root`0x" -ErrorAction SilentlyContinue -ErrorVariable ev2
+                $ev2.Count | Should -Be 1
+                $ev2[0].FullyQualifiedErrorId | Should -Be 'BpfAttachFailed,PSBpf.Commands.AddBpfAttachmentCommand'
+                $c.Programs.cg_egress.GetLinks() | Should -BeNullOrEmpty
+            }
+            finally {
+                $x.Dispose()
+                $c.Dispose()
+            }
+        }
+
         It 'attaches a uprobe to a binary and function' {
             $o = Import-BpfObject (Join-Path $fixtures 'uprobe.bpf.o')
             $o.Programs | ForEach-Object { $_.AutoLoad = $_.Name -eq 'trigger_entry' }
