@@ -21,7 +21,9 @@ public class ExamplesMinimalTests
 
         using var stats = ExamplesBpfStats.Enable();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Fixtures.RepoRoot };
-        foreach (var a in new[] { dll, Fixtures.Object("minimal"), "-d", "3" }) psi.ArgumentList.Add(a);
+        // 8 s: the checks below (a 1.5 s wait and three bpftool calls) must end while the example still holds its
+        // program and maps; with 3 s, a busy machine once let it exit between bpftool's prog and map queries
+        foreach (var a in new[] { dll, Fixtures.Object("minimal"), "-d", "8" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         uint progId;
