@@ -34,7 +34,6 @@ if (args.Contains("--cold-stages"))
     // load (over the bytes in memory), the ELF container from the path, the object's BTF and BTF.ext, then the whole
     // open (which finds those parts warm and times the rest: the section table, maps, programs, relocations).
     long r0 = Stopwatch.GetTimestamp();
-    long j0 = System.Runtime.JitInfo.GetCompiledMethodCount();
     var image = File.ReadAllBytes(args[0]);
     long r1 = Stopwatch.GetTimestamp();
     long j1 = System.Runtime.JitInfo.GetCompiledMethodCount();

@@ -903,13 +903,7 @@ public sealed class BtfSpec
 
     /// <summary>GetString's range check alone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckString(uint offset)
-    {
-        if (offset < _firstString || (ulong)offset - _firstString >= (ulong)_strings.Length)
-        {
-            CheckStringSlow(offset);
-        }
-    }
+    private void CheckString(uint offset) => CheckName(offset, _firstString, (uint)_strings.Length);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckStringSlow(uint offset)
@@ -927,11 +921,7 @@ public sealed class BtfSpec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint Ref(uint target, uint from)
     {
-        if (target >= (uint)Count)
-        {
-            throw NoSuchType(target, from);
-        }
-
+        CheckType(target, (uint)Count, from);
         return target;
     }
 

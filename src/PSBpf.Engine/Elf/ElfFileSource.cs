@@ -194,7 +194,6 @@ internal sealed class ElfFileSource : ElfSource
 
     private int ReadFully(long offset, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
         destination = destination[..(int)Math.Min(destination.Length, Length - offset)];
         int total = 0;
         while (total < destination.Length)

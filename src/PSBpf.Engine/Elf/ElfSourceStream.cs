@@ -58,10 +58,7 @@ internal sealed class ElfSourceStream : Stream
         }
 
         Span<byte> one = stackalloc byte[1];
-        int n = _source.Read(_position, one);
-        Refresh(_position);
-        _position += n;
-        return n == 1 ? one[0] : -1;
+        return Read(one) == 1 ? one[0] : -1;
     }
 
     private void Refresh(long offset)

@@ -79,9 +79,10 @@ internal static unsafe partial class LibC
         {
             var handle = new BpfFd(fd);
             byte* buf = stackalloc byte[256]; // sizeof(struct statx)
-            if (Statx(fd, string.Empty, AtEmptyPath, StatxType | StatxSize, buf) == 0 && (*(ushort*)(buf + StatxModeOffset) & SIfmt) != SIfdir)
+            int type = Statx(fd, string.Empty, AtEmptyPath, StatxType | StatxSize, buf) == 0 ? *(ushort*)(buf + StatxModeOffset) & SIfmt : SIfdir;
+            if (type != SIfdir)
             {
-                length = (*(ushort*)(buf + StatxModeOffset) & SIfmt) == SIfreg ? *(long*)(buf + StatxSizeOffset) : 0;
+                length = type == SIfreg ? *(long*)(buf + StatxSizeOffset) : 0;
                 return handle;
             }
 
